@@ -1,0 +1,95 @@
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The only module that reads the environment. Everything else receives a frozen `Config`.
+ * A bad value stops the process with a message naming the variable.
+ */
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: integer(0, 65535).default(3000),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  PG_DATA_DIR: z.string().min(1).default(".data/pg"),
+  PG_PORT: integer(0, 65535).default(0),
+  DB_POOL_SIZE: integer(1, 200).default(16),
+  DB_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(5_000),
+  DB_CONNECT_RETRIES: integer(0, 100).default(8),
+  CURSOR_SECRET: z.string().min(16).optional(),
+  SEED_ON_START: flag.default(true),
+  SEED_CONTACTS: integer(1, 10_000_000).default(100_000),
+  SEED_MESSAGES: integer(1, 500_000_000).default(5_000_000),
+  SEED_CONTENT: z.string().min(1).optional(),
+  SEED_RANDOM_SEED: integer(0, 2 ** 31 - 1).default(42),
+});
+
+export type Config = Readonly<{
+  env: "development" | "production" | "test";
+  logLevel: string;
+  http: Readonly<{ host: string; port: number }>;
+  db: Readonly<{
+    url: string | undefined;
+    dataDir: string;
+    embeddedPort: number;
+    poolSize: number;
+    statementTimeoutMs: number;
+    connectRetries: number;
+  }>;
+  cursorSecret: string | undefined;
+  seed: Readonly<{
+    onStart: boolean;
+    contacts: number;
+    messages: number;
+    contentPath: string | undefined;
+    randomSeed: number;
+  }>;
+}>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(blankToUndefined(env));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid environment: ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    http: Object.freeze({ host: e.HOST, port: e.PORT }),
+    db: Object.freeze({
+      url: e.DATABASE_URL,
+      dataDir: path.resolve(e.PG_DATA_DIR),
+      embeddedPort: e.PG_PORT,
+      poolSize: e.DB_POOL_SIZE,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      connectRetries: e.DB_CONNECT_RETRIES,
+    }),
+    cursorSecret: e.CURSOR_SECRET,
+    seed: Object.freeze({
+      onStart: e.SEED_ON_START,
+      contacts: e.SEED_CONTACTS,
+      messages: e.SEED_MESSAGES,
+      contentPath: e.SEED_CONTENT,
+      randomSeed: e.SEED_RANDOM_SEED,
+    }),
+  });
+}
+
+/** Whether the process runs with a terminal attached (pretty logs, progress bars). */
+export const isInteractive = (): boolean => Boolean(process.stdout.isTTY);
+
+/** Machine facts used to size PostgreSQL; read here so no other module touches the OS environment. */
+export const machine = Object.freeze({ memoryBytes: os.totalmem(), cores: os.availableParallelism() });
+
+/** An unset variable and an empty one mean the same: use the default. */
+function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === "" ? undefined : v]));
+}

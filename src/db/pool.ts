@@ -1,0 +1,28 @@
+import pg from "pg";
+import type { Logger } from "../logger.ts";
+
+export type Pool = pg.Pool;
+
+export type PoolOptions = { url: string; size: number; statementTimeoutMs: number; logger: Logger };
+
+// bigint (int8) columns: our ids fit in a JS number (2^53) for any realistic table.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+
+/**
+ * Every connection carries a statement timeout, so no query can hold a connection longer than that;
+ * a timed-out query fails with SQLSTATE 57014 and its connection goes back to the pool healthy.
+ */
+export function createPool({ url, size, statementTimeoutMs, logger }: PoolOptions): Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: size,
+    statement_timeout: statementTimeoutMs,
+    idle_in_transaction_session_timeout: statementTimeoutMs * 2,
+    connectionTimeoutMillis: 5_000,
+    application_name: "inbox",
+    options: "-c timezone=UTC",
+  });
+  // An idle connection dropped by the server emits here; unhandled, it would crash the process.
+  pool.on("error", (error) => logger.warn({ err: error }, "idle database connection failed"));
+  return pool;
+}

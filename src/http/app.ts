@@ -1,0 +1,46 @@
+import { randomUUID } from "node:crypto";
+import express, { type Express } from "express";
+import { pinoHttp } from "pino-http";
+import type { Pool } from "../db/pool.ts";
+import type { Logger } from "../logger.ts";
+import { errorHandler, notFoundHandler } from "./error-handler.ts";
+import { healthRoutes } from "./health.ts";
+
+export type AppDeps = {
+  pool: Pool;
+  logger: Logger;
+  latestMigration: number;
+};
+
+/** The Express application, with no process concerns (ports, signals): what tests import. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+  app.use(requestLogger(deps.logger));
+  app.use(express.json({ limit: "64kb" }));
+  app.use(healthRoutes(deps.pool, deps.latestMigration));
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+/** One line per request with status and duration; the request id is echoed to the client. */
+function requestLogger(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const incoming = req.headers["x-request-id"];
+      const id = typeof incoming === "string" && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+      res.setHeader("X-Request-Id", id);
+      return id;
+    },
+    // Only method, path and status: query strings can carry search terms and phone numbers.
+    serializers: {
+      req: (req) => ({ id: req.id, method: req.method, path: String(req.url).split("?")[0] }),
+      res: (res) => ({ status: res.statusCode }),
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+  });
+}

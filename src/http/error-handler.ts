@@ -1,0 +1,67 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import { ZodError } from "zod";
+import type { Logger } from "../logger.ts";
+import { HttpError, notFound, unavailable } from "./errors.ts";
+
+/**
+ * Every error reaches the client as RFC 9457 problem+json naming the problem; user input never causes a 500.
+ * PostgreSQL errors are mapped by SQLSTATE, never by message text.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const problem = toHttpError(error);
+    if (problem.status >= 500) logger.error({ err: error, reqId: req.id }, "request failed");
+    if (res.headersSent) return res.destroy();
+    for (const [name, value] of Object.entries(problem.headers ?? {})) res.setHeader(name, value);
+    res
+      .status(problem.status)
+      .type("application/problem+json")
+      .json({
+        type: `about:blank#${problem.code}`,
+        title: problem.code,
+        status: problem.status,
+        detail: problem.message,
+        ...(problem.details ? { errors: problem.details } : {}),
+        requestId: req.id,
+      });
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) =>
+  next(notFound(`route ${req.method} ${req.path}`));
+
+/** SQLSTATE classes and codes we expect; anything else is a bug and a 500. */
+const SQLSTATE: Record<string, () => HttpError> = {
+  "57014": () => unavailable("the query took too long and was cancelled; try a narrower search"),
+  "57P01": () => unavailable("the database is restarting"),
+  "53300": () => unavailable("the database has too many connections"),
+  "23505": () => new HttpError(409, "conflict", "a record with the same unique value already exists"),
+  "23503": () => notFound("referenced record"),
+};
+
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof ZodError) {
+    const details = error.issues.map((i) => ({ field: i.path.join(".") || "body", message: i.message }));
+    return new HttpError(
+      400,
+      "invalid_parameter",
+      details.map((d) => `${d.field}: ${d.message}`).join("; "),
+      details,
+    );
+  }
+  const e = error as { type?: string; status?: number; code?: string };
+  if (e.type === "entity.parse.failed")
+    return new HttpError(400, "malformed_json", "the body is not valid JSON");
+  if (e.type === "entity.too.large")
+    return new HttpError(413, "body_too_large", "the body is larger than 64 KB");
+  if (e.type === "encoding.unsupported" || e.type === "charset.unsupported")
+    return new HttpError(415, "unsupported_encoding", "the body encoding is not supported");
+  if (typeof e.code === "string") {
+    const mapped = SQLSTATE[e.code] ?? (e.code.startsWith("08") ? SQLSTATE["57P01"] : undefined);
+    if (mapped) return mapped();
+    if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT"].includes(e.code))
+      return unavailable("the database is unreachable");
+  }
+  return new HttpError(500, "internal", "internal error");
+}

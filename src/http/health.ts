@@ -1,0 +1,30 @@
+import { Router } from "express";
+import type { Pool } from "../db/pool.ts";
+
+/**
+ * `/healthz`: the process is up. `/readyz`: the database answers and carries the latest migration,
+ * so a load balancer only sends traffic to an instance that can serve it.
+ */
+export function healthRoutes(pool: Pool, latestMigration: number): Router {
+  const router = Router();
+  router.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  router.get("/readyz", async (_req, res) => {
+    try {
+      const { rows } = await pool.query<{ version: number | null }>(
+        "SELECT max(version) AS version FROM schema_migrations",
+      );
+      const version = rows[0]?.version ?? null;
+      const ready = version === latestMigration;
+      res.status(ready ? 200 : 503).json({
+        status: ready ? "ready" : "migrating",
+        database: "reachable",
+        migration: { applied: version, expected: latestMigration },
+      });
+    } catch {
+      res.status(503).json({ status: "unavailable", database: "unreachable" });
+    }
+  });
+  return router;
+}

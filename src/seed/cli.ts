@@ -1,0 +1,111 @@
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { ConfigError, isInteractive, loadConfig } from "../config.ts";
+import { openDatabase } from "../db/database.ts";
+import { migrate } from "../db/migrate.ts";
+import { createPool } from "../db/pool.ts";
+import { createLogger } from "../logger.ts";
+import { CorpusError } from "./corpus.ts";
+import { DEFAULT_CONTENT_PATH, seed } from "./seed.ts";
+import { formatSummary } from "./summary.ts";
+
+const HELP = `Usage: npm run seed -- [options]
+
+Fills the database (DATABASE_URL, or the embedded server) with contacts and messages.
+A populated database is left alone unless --reset is given.
+
+Options:
+  --contacts N     contacts to create (default 100000)
+  --messages N     messages to create, at least one per contact (default 5000000, at most 50000000)
+  --content PATH   message_content.csv to draw texts from (default ${DEFAULT_CONTENT_PATH} when present,
+                   otherwise generated chat lines)
+  --seed N         random seed: the same seed gives the same data (default 42)
+  --reset          delete existing contacts and messages and regenerate
+  -h, --help       show this help
+
+Exit codes: 0 done or nothing to do, 1 failure (database, content file), 2 usage error.`;
+
+const optionsSchema = z
+  .object({
+    contacts: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
+    messages: z.coerce.number().int().min(1).max(50_000_000).default(5_000_000),
+    content: z.string().min(1).optional(),
+    seed: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(42),
+    reset: z.boolean().default(false),
+  })
+  .refine((o) => o.messages >= o.contacts, {
+    message: "--messages must be at least --contacts: every contact gets at least one message",
+    path: ["messages"],
+  });
+
+function usage(message: string): never {
+  console.error(`${message}\n\n${HELP}`);
+  process.exit(2);
+}
+
+function parseOptions(argv: string[]) {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        contacts: { type: "string" },
+        messages: { type: "string" },
+        content: { type: "string" },
+        seed: { type: "string" },
+        reset: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const parsed = optionsSchema.safeParse(values);
+  if (!parsed.success) {
+    usage(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
+  }
+  return parsed.data;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, isInteractive());
+  const db = await openDatabase(config, logger);
+  const pool = createPool({ url: db.url, size: 2, statementTimeoutMs: 0, logger });
+  try {
+    await migrate(pool, logger);
+    const result = await seed(
+      pool,
+      {
+        contacts: options.contacts,
+        messages: options.messages,
+        contentPath: options.content,
+        randomSeed: options.seed,
+        reset: options.reset,
+        interactive: isInteractive(),
+      },
+      (line) => console.log(line),
+    );
+    for (const line of formatSummary(result)) console.log(line);
+  } finally {
+    await pool.end();
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  const known = error instanceof CorpusError || error instanceof ConfigError;
+  console.error(known ? (error as Error).message : error);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+import type { Server } from "node:http";
+import { type Config, ConfigError, isInteractive, loadConfig } from "./config.ts";
+import { type Database, openDatabase } from "./db/database.ts";
+import { latestVersion, loadMigrations, migrate } from "./db/migrate.ts";
+import { createPool, type Pool } from "./db/pool.ts";
+import { createApp } from "./http/app.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { seedIfEmpty } from "./seed/seed-on-start.ts";
+
+/**
+ * `npm start`: database (embedded or DATABASE_URL), migrations, seed when empty, then HTTP.
+ * Owns the process: signals, crash handling, and the order things are released in.
+ */
+
+const DRAIN_TIMEOUT_MS = 10_000;
+
+type Running = { server?: Server; pool?: Pool; db?: Database };
+
+async function main(): Promise<void> {
+  const config = readConfigOrExit();
+  const logger = createLogger(config.logLevel, isInteractive());
+  const running: Running = {};
+  installShutdown(running, logger);
+  try {
+    await start(config, logger, running);
+  } catch (error) {
+    logger.fatal((error as Error).message);
+    await release(running, logger);
+    process.exit(1);
+  }
+}
+
+async function start(config: Config, logger: Logger, running: Running): Promise<void> {
+  running.db = await openDatabase(config, logger);
+  const pool = createPool({ url: running.db.url, logger, ...poolOptions(config) });
+  running.pool = pool;
+  const migrations = await loadMigrations();
+  await migrate(pool, logger, migrations);
+  if (config.seed.onStart) await seedIfEmpty(running.db.url, config.seed, logger);
+  const app = createApp({ pool, logger, latestMigration: latestVersion(migrations) });
+  running.server = await listen(app, config.http.host, config.http.port);
+  logger.info(`Inbox listening on http://${config.http.host}:${config.http.port}`);
+}
+
+function poolOptions(config: Config) {
+  return { size: config.db.poolSize, statementTimeoutMs: config.db.statementTimeoutMs };
+}
+
+function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once("listening", () => resolve(server));
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      const reason =
+        error.code === "EADDRINUSE" ? "is already in use (set PORT to another port)" : error.message;
+      reject(new Error(`cannot listen on ${host}:${port}: ${reason}`));
+    });
+  });
+}
+
+function installShutdown(running: Running, logger: Logger): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: finishing in-flight requests");
+    await release(running, logger);
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("uncaughtException", (error) => crash(error, running, logger));
+  process.on("unhandledRejection", (error) => crash(error, running, logger));
+}
+
+async function crash(error: unknown, running: Running, logger: Logger): Promise<void> {
+  logger.fatal({ err: error }, "unexpected error: stopping");
+  await release(running, logger).catch(() => {});
+  process.exit(1);
+}
+
+/** HTTP first (stop accepting, drain), then the pool, then the embedded server. */
+async function release(running: Running, logger: Logger): Promise<void> {
+  if (running.server) await drain(running.server);
+  await running.pool?.end().catch((error: unknown) => logger.warn({ err: error }, "closing the pool failed"));
+  await running.db?.close();
+}
+
+function drain(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function readConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+await main();
