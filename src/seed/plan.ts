@@ -3,7 +3,7 @@ import type { Random } from "./random.ts";
 /**
  * Who says what, when: the shape of the generated inbox, computed in memory before anything is written.
  *
- * - Messages per contact are log-normal (median ≈ 15, mean = messages / contacts): most contacts have a
+ * - Messages per contact are log-normal (median = 0.3 × mean; 15 of 50 at full scale): most contacts have a
  *   handful, a few have thousands; every contact has at least one.
  * - A contact's messages come in bursts (sessions) of a few back-and-forth lines minutes apart; a burst
  *   reads consecutive corpus lines, so a thread reads like a conversation.
@@ -24,14 +24,15 @@ export type MessagePlan = {
 };
 
 const SPAN_SECONDS = 730 * 86_400;
-const MEDIAN_PER_CONTACT = 15;
+/** The median contact has 30% of the mean: 15 of 50 at 100k contacts / 5M messages. */
+const MEDIAN_TO_MEAN = 0.3;
 
 /** Relative activity by hour of day (UTC): quiet nights, busy late mornings and evenings. */
 const HOURLY_WEIGHT = [2, 1, 1, 1, 1, 2, 4, 7, 10, 12, 13, 13, 12, 12, 12, 12, 13, 14, 15, 15, 13, 10, 7, 4];
 
 export function messagesPerContact(contacts: number, messages: number, random: Random): Int32Array {
   const mean = messages / contacts;
-  const median = Math.min(MEDIAN_PER_CONTACT, mean);
+  const median = Math.max(1, mean * MEDIAN_TO_MEAN);
   // mean = median * exp(sigma² / 2)  →  sigma = sqrt(2 ln(mean / median))
   const sigma = Math.sqrt(2 * Math.log(mean / median));
   const weights = new Float64Array(contacts);

@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { seed } from "../src/seed/seed.ts";
+import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+
+const NOW = Date.UTC(2026, 0, 1) / 1000;
+const small = {
+  contacts: 1_000,
+  messages: 20_000,
+  contentPath: undefined,
+  randomSeed: 7,
+  nowSeconds: NOW,
+  interactive: false,
+};
+const quiet = () => {};
+
+describe("seed", () => {
+  let db: TestDatabase;
+  before(async () => {
+    db = await createTestDatabase();
+  });
+  after(async () => db.drop());
+
+  test("loads the requested counts with unique phone numbers", async () => {
+    const result = await seed(db.pool, { ...small, reset: false }, quiet);
+    assert.equal(result.status, "seeded");
+    const { rows } = await db.pool.query(`SELECT
+        (SELECT count(*) FROM contacts)::int AS contacts,
+        (SELECT count(*) FROM messages)::int AS messages,
+        (SELECT count(DISTINCT phone_digits) FROM contacts)::int AS phones,
+        (SELECT count(*) FROM contacts WHERE last_message_id IS NULL)::int AS silent`);
+    assert.deepEqual(rows[0], { contacts: 1_000, messages: 20_000, phones: 1_000, silent: 0 });
+  });
+
+  test("a second run without reset leaves the data alone", async () => {
+    const result = await seed(db.pool, { ...small, reset: false }, quiet);
+    assert.equal(result.status, "skipped");
+  });
+
+  test("every last-message pointer equals the true latest message", async () => {
+    const { rows } = await db.pool.query(`
+      SELECT count(*)::int AS wrong
+        FROM contacts c
+        LEFT JOIN LATERAL (SELECT m.id, m."timestamp" FROM messages m WHERE m.contact_id = c.id
+                            ORDER BY m."timestamp" DESC, m.id DESC LIMIT 1) l ON true
+       WHERE (c.last_message_id, c.last_message_at) IS DISTINCT FROM (l.id, l."timestamp")`);
+    assert.equal(rows[0].wrong, 0);
+  });
+
+  test("messages per contact are heavy-tailed, not uniform", async () => {
+    const { rows } = await db.pool.query(`
+      SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY n) AS median, max(n) AS max, avg(n)::float AS mean
+        FROM (SELECT count(*)::int AS n FROM messages GROUP BY contact_id) s`);
+    const { median, max, mean } = rows[0];
+    assert.ok(median < mean, `median ${median} should be below the mean ${mean}`);
+    assert.ok(
+      median <= mean / 2 && max > 10 * mean,
+      `the busiest contact (${max}) should have far more than the mean ${mean}`,
+    );
+  });
+
+  test("history spans about two years, ids follow time, and conversation order is not contact order", async () => {
+    const { rows } = await db.pool.query(`
+      SELECT extract(epoch FROM max("timestamp") - min("timestamp")) / 86400 AS days,
+             (SELECT count(*) FROM (SELECT "timestamp" < lag("timestamp") OVER (ORDER BY id) AS back FROM messages) s
+               WHERE back)::int AS out_of_order,
+             (SELECT corr(id, extract(epoch FROM last_message_at)) FROM contacts) AS contact_time
+        FROM messages`);
+    assert.ok(rows[0].days > 600 && rows[0].days <= 731, `span ${rows[0].days} days`);
+    assert.equal(rows[0].out_of_order, 0, "message ids follow time order");
+    assert.ok(Math.abs(rows[0].contact_time) < 0.1, "last-message time is unrelated to contact id");
+  });
+
+  test("night hours are quieter than the evening", async () => {
+    const { rows } = await db.pool.query(`
+      SELECT count(*) FILTER (WHERE extract(hour FROM "timestamp") BETWEEN 2 AND 4)::int AS night,
+             count(*) FILTER (WHERE extract(hour FROM "timestamp") BETWEEN 18 AND 20)::int AS evening
+        FROM messages`);
+    assert.ok(rows[0].evening > 3 * rows[0].night, JSON.stringify(rows[0]));
+  });
+
+  test("the same seed gives the same data", async () => {
+    const digest = async () =>
+      (
+        await db.pool.query(`SELECT md5(string_agg(concat_ws('|', id, contact_id, content, direction, "timestamp"), ',' ORDER BY id)) AS m
+                               FROM messages`)
+      ).rows[0].m;
+    const contacts = async () =>
+      (
+        await db.pool.query(
+          `SELECT md5(string_agg(name || phone_number, ',' ORDER BY id)) AS m FROM contacts`,
+        )
+      ).rows[0].m;
+    const before = [await digest(), await contacts()];
+    const result = await seed(db.pool, { ...small, reset: true }, quiet);
+    assert.equal(result.status, "seeded");
+    assert.deepEqual([await digest(), await contacts()], before);
+  });
+
+  test("a failed load leaves the previous data untouched", async () => {
+    const before = (await db.pool.query("SELECT count(*)::int AS n FROM messages")).rows[0].n;
+    await assert.rejects(
+      seed(db.pool, { ...small, reset: true, contentPath: "/nonexistent/file.csv" }, quiet),
+      /nonexistent/,
+    );
+    const afterCount = (await db.pool.query("SELECT count(*)::int AS n FROM messages")).rows[0].n;
+    assert.equal(afterCount, before);
+  });
+});
