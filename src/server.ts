@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import { type Config, ConfigError, isInteractive, loadConfig } from "./config.ts";
+import { createConversations } from "./conversations/index.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { latestVersion, loadMigrations, migrate } from "./db/migrate.ts";
 import { createPool, type Pool } from "./db/pool.ts";
@@ -14,7 +15,7 @@ import { seedIfEmpty } from "./seed/seed-on-start.ts";
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
-type Running = { server?: Server; pool?: Pool; db?: Database };
+type Running = { server?: Server; pool?: Pool; db?: Database; stopSample?: () => void };
 
 async function main(): Promise<void> {
   const config = readConfigOrExit();
@@ -37,7 +38,9 @@ async function start(config: Config, logger: Logger, running: Running): Promise<
   const migrations = await loadMigrations();
   await migrate(pool, logger, migrations);
   if (config.seed.onStart) await seedIfEmpty(running.db.url, config.seed, logger);
-  const app = createApp({ pool, logger, latestMigration: latestVersion(migrations) });
+  const conversations = await createConversations(pool, logger, config.cursorSecret);
+  running.stopSample = conversations.sample.stop;
+  const app = createApp({ pool, logger, latestMigration: latestVersion(migrations), conversations });
   running.server = await listen(app, config.http.host, config.http.port);
   logger.info(`Inbox listening on http://${config.http.host}:${config.http.port}`);
 }
@@ -82,6 +85,7 @@ async function crash(error: unknown, running: Running, logger: Logger): Promise<
 /** HTTP first (stop accepting, drain), then the pool, then the embedded server. */
 async function release(running: Running, logger: Logger): Promise<void> {
   if (running.server) await drain(running.server);
+  running.stopSample?.();
   await running.pool?.end().catch((error: unknown) => logger.warn({ err: error }, "closing the pool failed"));
   await running.db?.close();
 }

@@ -1,15 +1,18 @@
 import { randomUUID } from "node:crypto";
 import express, { type Express } from "express";
 import { pinoHttp } from "pino-http";
+import { type ConversationDeps, conversationRoutes } from "../conversations/routes.ts";
 import type { Pool } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import { healthRoutes } from "./health.ts";
+import { openApiRoutes } from "./openapi.ts";
 
 export type AppDeps = {
   pool: Pool;
   logger: Logger;
   latestMigration: number;
+  conversations: ConversationDeps;
 };
 
 /** The Express application, with no process concerns (ports, signals): what tests import. */
@@ -21,6 +24,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLogger(deps.logger));
   app.use(express.json({ limit: "64kb" }));
   app.use(healthRoutes(deps.pool, deps.latestMigration));
+  app.use(conversationRoutes(deps.conversations));
+  app.use(openApiRoutes());
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

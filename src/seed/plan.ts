@@ -78,8 +78,10 @@ export function planMessages(
       const size = Math.min(left, 1 + Math.floor(random.exponential(5)));
       const gaps = Array.from({ length: size }, (_, j) => (j === 0 ? 0 : 5 + random.exponential(90)));
       const duration = gaps.reduce((a, b) => a + b, 0);
-      // A burst that would run past "now" happened earlier instead.
-      let t = Math.min(burstStart(first, last, hourOf, random), SPAN_SECONDS - duration);
+      // A burst that would run past "now" happened a little earlier instead (hours, not all at one instant).
+      const latestStart = SPAN_SECONDS - duration;
+      let t = burstStart(first, last, hourOf, random);
+      if (t > latestStart) t = Math.max(0, latestStart - random.exponential(6 * 3_600));
       let line = random.int(corpusSize);
       let isOutbound = random.chance(0.4);
       for (let j = 0; j < size; j++, k++) {

@@ -1,0 +1,49 @@
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { badRequest } from "../http/errors.ts";
+
+/**
+ * Keyset cursors: the (last_message_at, contact id) of the last row shown, bound to the search it came
+ * from and signed, so a client can neither forge a position nor reuse a cursor with another search.
+ */
+export type Position = { at: string; id: number };
+
+export type CursorCodec = {
+  encode(position: Position, search: string): string;
+  decode(cursor: string, search: string): Position;
+};
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+export function createCursorCodec(secret: string): CursorCodec {
+  const sign = (payload: string) => createHmac("sha256", secret).update(payload).digest().subarray(0, 16);
+  return {
+    encode(position, search) {
+      const payload = Buffer.from(JSON.stringify([position.at, position.id, searchKey(search)])).toString(
+        "base64url",
+      );
+      return `${payload}.${sign(payload).toString("base64url")}`;
+    },
+    decode(cursor, search) {
+      const [payload = "", signature = ""] = cursor.split(".");
+      const expected = sign(payload);
+      const given = Buffer.from(signature, "base64url");
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        throw badRequest("cursor", "is not a cursor this server issued (malformed or altered)");
+      }
+      const [at, id, key] = JSON.parse(Buffer.from(payload, "base64url").toString()) as [
+        string,
+        number,
+        string,
+      ];
+      if (key !== searchKey(search)) {
+        throw badRequest("cursor", "belongs to a different searchValue; start again without a cursor");
+      }
+      if (!TIMESTAMP.test(at) || !Number.isSafeInteger(id)) throw badRequest("cursor", "is malformed");
+      return { at, id };
+    },
+  };
+}
+
+function searchKey(search: string): string {
+  return createHash("sha256").update(search).digest("base64url").slice(0, 12);
+}

@@ -1,0 +1,60 @@
+import type { SearchSample } from "./search-sample.ts";
+import type { SearchTerm } from "./search-term.ts";
+
+/**
+ * Which plan answers a search fastest. Walking conversations in order costs per conversation examined, so
+ * it suits terms many conversations match; the trigram index costs per matching message, so it suits rare
+ * terms. Both costs are estimated from the in-memory sample, with per-unit costs measured on the full
+ * 100k/5M data set (docs/search-plans.md). The walk gets a budget: if the estimate was wrong, the walk stops
+ * early and the index plan answers instead, so a wrong guess costs a bounded amount.
+ */
+export type Strategy = { kind: "walk"; budget: number } | { kind: "index" };
+
+const WALK_MS_PER_CONVERSATION = 0.2;
+const INDEX_MS_BASE = 25;
+const INDEX_MS_PER_MATCH = 0.005;
+/** The walk may examine this many times the conversations the estimate says it needs. */
+const WALK_BUDGET_FACTOR = 4;
+const WALK_BUDGET_MIN = 500;
+export const UNBOUNDED = 2 ** 31 - 1;
+
+export function chooseStrategy(term: SearchTerm, needed: number, sample: SearchSample): Strategy {
+  // Without a trigram the index cannot narrow anything: walking is the only plan that can stop early.
+  if (!term.hasTrigram) return { kind: "walk", budget: UNBOUNDED };
+  const estimate = estimateMatches(term, sample);
+  if (estimate.conversationShare === 0) return { kind: "index" };
+  const conversationsToWalk = needed / estimate.conversationShare;
+  const walkMs = conversationsToWalk * WALK_MS_PER_CONVERSATION;
+  const indexMs = INDEX_MS_BASE + estimate.messages * INDEX_MS_PER_MATCH;
+  if (walkMs > indexMs) return { kind: "index" };
+  return {
+    kind: "walk",
+    budget: Math.ceil(Math.max(WALK_BUDGET_MIN, conversationsToWalk * WALK_BUDGET_FACTOR)),
+  };
+}
+
+/** The share of conversations that match, and the number of matching messages in the whole table. */
+export function estimateMatches(term: SearchTerm, sample: SearchSample) {
+  const { conversations } = sample;
+  if (conversations.length === 0) return { conversationShare: 0, messages: 0 };
+  const digits = term.digitsPattern?.slice(1, -1);
+  let matching = 0;
+  let occurrences = 0;
+  for (const c of conversations) {
+    const inText = countOccurrences(c.text, term.folded);
+    occurrences += inText;
+    if (inText > 0 || c.name.includes(term.folded) || (digits !== undefined && c.digits.includes(digits)))
+      matching++;
+  }
+  const messageShare = sample.sampledMessages > 0 ? occurrences / sample.sampledMessages : 0;
+  return {
+    conversationShare: matching / conversations.length,
+    messages: messageShare * sample.totalMessages,
+  };
+}
+
+function countOccurrences(text: string, needle: string): number {
+  let count = 0;
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) count++;
+  return count;
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from "node:fs";
+import type { Pool } from "../db/pool.ts";
+import type { Position } from "./cursor.ts";
+import { chooseStrategy, type Strategy, UNBOUNDED } from "./planner.ts";
+import type { SampleKeeper } from "./search-sample.ts";
+import type { SearchTerm } from "./search-term.ts";
+
+/** One page of conversations, as the JSON text to send and where the next page starts. */
+export type Page = {
+  body: string;
+  next: Position | null;
+  dbMs: number;
+  plan: "list" | Strategy["kind"];
+};
+
+export type PageRequest = { after: Position | null; offset: number; limit: number };
+
+const sql = (file: string) => readFileSync(new URL(`./sql/${file}`, import.meta.url), "utf8");
+const inPage = (strategy: string) => sql("page.sql").replace("{{page}}", strategy.trim());
+const LIST = inPage(sql("list.sql"));
+const SEARCH_WALK = inPage(sql("search-walk.sql"));
+const SEARCH_INDEX = inPage(sql("search-index.sql"));
+
+/** Before the first conversation: the largest (timestamp, id) position. */
+const START: Position = { at: "infinity", id: Number.MAX_SAFE_INTEGER };
+
+type Row = { body: string; fetched: number; next_at: string | null; next_id: number | null };
+
+export function createConversationQueries(pool: Pool, sample: SampleKeeper) {
+  // `name` makes a statement prepared once per connection: for the list, planning costs more than running.
+  // Searches are planned each time: their best plan depends on the term.
+  const run = async (text: string, values: unknown[], name?: string) => {
+    const started = performance.now();
+    const { rows } = await pool.query<Row>({ text, values, ...(name ? { name } : {}) });
+    return { row: rows[0] as Row, ms: performance.now() - started };
+  };
+  const keyset = (req: PageRequest) => {
+    const after = req.after ?? START;
+    return [after.at, after.id, req.limit, req.offset];
+  };
+  const toPage = (row: Row, limit: number, dbMs: number, plan: Page["plan"]): Page => ({
+    body: row.body,
+    next: row.fetched > limit && row.next_at && row.next_id ? { at: row.next_at, id: row.next_id } : null,
+    dbMs,
+    plan,
+  });
+
+  return {
+    async list(req: PageRequest): Promise<Page> {
+      const { row, ms } = await run(LIST, keyset(req), "conversations-list");
+      return toPage(row, req.limit, ms, "list");
+    },
+
+    async search(term: SearchTerm, req: PageRequest): Promise<Page> {
+      const strategy = chooseStrategy(term, req.offset + req.limit + 1, sample.current());
+      const values = [...keyset(req), term.pattern, term.digitsPattern];
+      if (strategy.kind === "index") {
+        const { row, ms } = await run(SEARCH_INDEX, values);
+        return toPage(row, req.limit, ms, "index");
+      }
+      const walked = await run(SEARCH_WALK, [...values, strategy.budget]);
+      // A short page from a bounded walk may only mean the budget ran out: the index plan settles it.
+      if (walked.row.fetched > req.limit || strategy.budget === UNBOUNDED) {
+        return toPage(walked.row, req.limit, walked.ms, "walk");
+      }
+      const indexed = await run(SEARCH_INDEX, values);
+      return toPage(indexed.row, req.limit, walked.ms + indexed.ms, "index");
+    },
+  };
+}
+
+export type ConversationQueries = ReturnType<typeof createConversationQueries>;

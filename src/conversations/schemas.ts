@@ -1,0 +1,78 @@
+import { extendZodWithOpenApi } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+
+extendZodWithOpenApi(z);
+
+export const MAX_PAGE = 10_000;
+export const DEFAULT_LIMIT = 50;
+// Unicode category Cc: C0 controls (NUL, newline, …), DEL and C1 controls.
+const CONTROL_CHARACTERS = /\p{Cc}/u;
+
+export const conversationsQuery = z
+  .strictObject({
+    page: z.coerce
+      .number({ error: "must be a positive integer" })
+      .int("must be a positive integer")
+      .min(1, "must be a positive integer")
+      .max(MAX_PAGE, `must be at most ${MAX_PAGE}; use the cursor to go further`)
+      .optional()
+      .openapi({
+        description:
+          "Page number, from 1. Prefer `cursor` past the first pages: it costs the same at any depth.",
+      }),
+    limit: z.coerce
+      .number({ error: "must be an integer from 1 to 100" })
+      .int("must be an integer from 1 to 100")
+      .min(1, "must be an integer from 1 to 100")
+      .max(100, "must be an integer from 1 to 100")
+      .default(DEFAULT_LIMIT)
+      .openapi({ description: "Conversations per page." }),
+    searchValue: z
+      .string()
+      .max(200, "must be at most 200 characters")
+      .refine((v) => !CONTROL_CHARACTERS.test(v), "must not contain control characters")
+      .optional()
+      .openapi({
+        description:
+          "Case-insensitive substring of a message's content, the contact's name or phone number (digits match whatever the formatting). `%`, `_` and `\\` are literal.",
+      }),
+    cursor: z
+      .string()
+      .max(512, "is too long to be a cursor")
+      .optional()
+      .openapi({ description: "The `X-Next-Cursor` of the previous page; continues right after it." }),
+  })
+  .refine((q) => !(q.page !== undefined && q.cursor !== undefined), {
+    message: "use either page or cursor, not both",
+    path: ["page"],
+  });
+
+const messageFields = {
+  message_id: z.number().int(),
+  content: z.string(),
+  timestamp: z.string().openapi({ description: "ISO 8601, UTC", example: "2026-01-31T23:58:21.000Z" }),
+};
+
+export const conversation = z
+  .object({
+    ...messageFields,
+    direction: z.enum(["inbound", "outbound"]),
+    contact_id: z.number().int(),
+    name: z.string(),
+    phone_number: z.string(),
+    match: z.object(messageFields).optional().openapi({
+      description: "With searchValue, when message content matched: the most recent matching message.",
+    }),
+  })
+  .openapi("Conversation", { description: "A contact and its most recent message." });
+
+export const problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    requestId: z.string().optional(),
+  })
+  .openapi("Problem", { description: "RFC 9457 problem details" });

@@ -1,0 +1,35 @@
+/**
+ * A search value turned into what the queries need: a LIKE pattern with %, _ and \ taken literally,
+ * the digits-only pattern for phone numbers, and facts the planner chooses a strategy by.
+ */
+export type SearchTerm = {
+  /** Trimmed, as typed. */
+  text: string;
+  /** `%…%` for ILIKE, wildcards escaped (backslash is LIKE's default escape character). */
+  pattern: string;
+  /** `%digits%` when the term looks like (part of) a phone number, else null. */
+  digitsPattern: string | null;
+  /** Lower-cased, for estimating matches against the in-memory sample. */
+  folded: string;
+  /** pg_trgm can only use its index when the term holds a run of 3+ letters or digits. */
+  hasTrigram: boolean;
+};
+
+const PHONE_LIKE = /^[\d\s+().-]+$/;
+
+export function parseSearchTerm(raw: string): SearchTerm | null {
+  const text = raw.trim();
+  if (text === "") return null;
+  const digits = text.replace(/\D/g, "");
+  return {
+    text,
+    pattern: `%${escapeLike(text)}%`,
+    digitsPattern: PHONE_LIKE.test(text) && digits.length > 0 ? `%${digits}%` : null,
+    folded: text.toLowerCase(),
+    hasTrigram: /[\p{L}\p{N}]{3}/u.test(text),
+  };
+}
+
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
