@@ -51,8 +51,12 @@ export function createConversationQueries(pool: Pool, sample: SampleKeeper) {
       return toPage(row, req.limit, ms, "list");
     },
 
-    async search(term: SearchTerm, req: PageRequest): Promise<Page> {
-      const strategy = chooseStrategy(term, req.offset + req.limit + 1, sample.current());
+    search(term: SearchTerm, req: PageRequest): Promise<Page> {
+      return this.searchWith(chooseStrategy(term, req.offset + req.limit + 1, sample.current()), term, req);
+    },
+
+    /** A search with the plan given: `search` chooses it; tests force each plan against the oracle. */
+    async searchWith(strategy: Strategy, term: SearchTerm, req: PageRequest): Promise<Page> {
       const values = [...keyset(req), term.pattern, term.digitsPattern];
       if (strategy.kind === "index") {
         const { row, ms } = await run(SEARCH_INDEX, values);

@@ -1,0 +1,273 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { Strategy } from "../src/conversations/planner.ts";
+import { UNBOUNDED } from "../src/conversations/planner.ts";
+import { parseSearchTerm } from "../src/conversations/search-term.ts";
+import { createRandom } from "../src/seed/random.ts";
+import { seed } from "../src/seed/seed.ts";
+import { startTestServer, type TestServer } from "./support/app.ts";
+import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+import { type Expected, loadOracle } from "./support/oracle.ts";
+
+let db: TestDatabase;
+let server: TestServer;
+let oracle: Awaited<ReturnType<typeof loadOracle>>;
+
+const TRICKY_CONTENT = [
+  "I am 100% sure",
+  "rename it to snake_case_name",
+  "saved in C:\\temp\\file.txt",
+  "it's fine",
+  'she said "hi"',
+  "Café ☕ tomorrow?",
+  "👍 great, thanks",
+  "RTL \u200Fmark here",
+];
+
+before(async () => {
+  db = await createTestDatabase();
+  const now = Date.UTC(2026, 0, 1) / 1000;
+  await seed(
+    db.pool,
+    {
+      contacts: 200,
+      messages: 3_000,
+      contentPath: undefined,
+      randomSeed: 3,
+      nowSeconds: now,
+      reset: false,
+      interactive: false,
+    },
+    () => {},
+  );
+  // Contacts whose latest messages share one timestamp: the tie-break by contact id decides their order.
+  await db.pool.query(`
+    WITH c AS (INSERT INTO contacts (name, phone_number)
+               VALUES ('Zoë Ångström', '+1 (555) 123-4567'), ('Tie One', '+44 20 7946 0001'), ('Tie Two', '+44 20 7946 0002')
+               RETURNING id)
+    INSERT INTO messages (contact_id, content, direction, "timestamp")
+    SELECT id, 'same time', 'inbound', '2025-12-31T12:00:00Z' FROM c`);
+  await db.pool.query(
+    `INSERT INTO messages (contact_id, content, direction, "timestamp")
+     SELECT (SELECT min(id) FROM contacts) + i, t, 'outbound', '2025-06-01T00:00:00Z'::timestamptz + i * interval '1 minute'
+       FROM unnest($1::text[]) WITH ORDINALITY AS x(t, i)`,
+    [TRICKY_CONTENT],
+  );
+  await db.pool.query("ANALYZE");
+  server = await startTestServer(db);
+  oracle = await loadOracle(db.pool);
+});
+
+after(async () => {
+  await server.close();
+  await db.drop();
+});
+
+async function walkByPage(query: string, limit: number): Promise<Expected[]> {
+  const rows: Expected[] = [];
+  for (let page = 1; ; page++) {
+    const res = await server.get(`/conversations?limit=${limit}&page=${page}${query}`);
+    assert.equal(res.status, 200);
+    const body = res.body as Expected[];
+    rows.push(...body);
+    if (body.length < limit) return rows;
+  }
+}
+
+async function walkByCursor(query: string, limit: number): Promise<Expected[]> {
+  const rows: Expected[] = [];
+  let path = `/conversations?limit=${limit}${query}`;
+  for (;;) {
+    const res = await server.get(path);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    rows.push(...(res.body as Expected[]));
+    const link = res.headers.get("link");
+    if (!link) return rows;
+    assert.equal(link, `<${link.slice(1, link.indexOf(">"))}>; rel="next"`);
+    path = link.slice(1, link.indexOf(">"));
+    assert.ok(res.headers.get("x-next-cursor"));
+  }
+}
+
+const q = (term: string) => `&searchValue=${encodeURIComponent(term)}`;
+
+describe("GET /conversations without search", () => {
+  test("walking every page lists every conversation once, in order", async () => {
+    const expected = oracle.expected();
+    assert.deepEqual(await walkByPage("", 17), expected);
+    assert.deepEqual(await walkByCursor("", 23), expected);
+  });
+
+  test("page 1 is the 50 newest by default; ties on time go by contact id, newest id first", async () => {
+    const res = await server.get("/conversations");
+    assert.deepEqual(res.body, oracle.expected().slice(0, 50));
+    const ties = oracle.expected().filter((c) => c.content === "same time");
+    assert.equal(ties.length, 3);
+    assert.ok(ties[0]!.contact_id > ties[1]!.contact_id && ties[1]!.contact_id > ties[2]!.contact_id);
+  });
+
+  test("Server-Timing reports the database time", async () => {
+    const res = await server.get("/conversations?limit=5");
+    assert.match(res.headers.get("server-timing") ?? "", /^db;dur=\d+\.\d+;desc="list"$/);
+  });
+
+  test("a page past the end is empty, without a next link", async () => {
+    const res = await server.get("/conversations?page=500");
+    assert.deepEqual(res.body, []);
+    assert.equal(res.headers.get("link"), null);
+  });
+});
+
+describe("GET /conversations with searchValue", () => {
+  const random = createRandom(11);
+  const sampleTerms = () => {
+    const terms: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const m = oracle.messages[random.int(oracle.messages.length)]!;
+      const start = random.int(Math.max(1, m.content.length - 6));
+      terms.push(m.content.slice(start, start + 1 + random.int(8)));
+    }
+    const c = oracle.contacts[random.int(oracle.contacts.length)]!;
+    terms.push(c.name.slice(1, 5), c.phone_number.replace(/\D/g, "").slice(2, 6));
+    return terms;
+  };
+  const special = [
+    "%",
+    "_",
+    "\\",
+    "'",
+    '"',
+    "100%",
+    "snake_",
+    "C:\\temp",
+    "é",
+    "café",
+    "👍",
+    "\u200F",
+    "zzqqxxj",
+    "a",
+    "th",
+    "the",
+    "  same time  ",
+    "555 1234",
+    "5551234",
+    "+1 (555) 123-4",
+    "ÅNGSTRÖM",
+  ];
+
+  test("each plan equals the oracle for random and tricky terms, pages and limits", async () => {
+    const plans: Strategy[] = [
+      { kind: "index" },
+      { kind: "walk", budget: UNBOUNDED },
+      { kind: "walk", budget: 5 },
+    ];
+    for (const text of [...sampleTerms(), ...special]) {
+      const term = parseSearchTerm(text);
+      assert.ok(term, text);
+      const expected = oracle.expected(text);
+      for (const plan of plans) {
+        for (const [offset, limit] of [
+          [0, 50],
+          [3, 4],
+          [10, 10],
+        ] as const) {
+          const page = await server.conversations.queries.searchWith(plan, term, {
+            after: null,
+            offset,
+            limit,
+          });
+          assert.deepEqual(
+            JSON.parse(page.body),
+            expected.slice(offset, offset + limit),
+            `${JSON.stringify(text)} ${plan.kind} ${offset}`,
+          );
+        }
+      }
+    }
+  });
+
+  test("walking all pages and cursors of a search: no duplicate, no gap", async () => {
+    for (const text of ["e", "the", "same time", "555"]) {
+      const expected = oracle.expected(text);
+      assert.ok(expected.length > 0, text);
+      assert.deepEqual(await walkByPage(q(text), 9), expected, text);
+      assert.deepEqual(await walkByCursor(q(text), 7), expected, text);
+    }
+  });
+
+  test("a content match carries the most recent matching message; a name match does not", async () => {
+    const [zoe] = (await server.get(`/conversations?limit=50${q("zoë")}`)).body as Expected[];
+    assert.equal(zoe?.name, "Zoë Ångström");
+    assert.equal(zoe?.match, undefined);
+    const [hit] = (await server.get(`/conversations?limit=50${q("100%")}`)).body as Expected[];
+    assert.equal(hit?.match?.content, "I am 100% sure");
+  });
+
+  test("blank searchValue means no filter", async () => {
+    assert.deepEqual(
+      (await server.get(`/conversations?limit=50${q("   ")}`)).body,
+      oracle.expected().slice(0, 50),
+    );
+  });
+});
+
+describe("GET /conversations rejects bad input with a 400 naming the parameter", () => {
+  const cases: Array<[string, string]> = [
+    ["page=0", "page"],
+    ["page=-5", "page"],
+    ["page=abc", "page"],
+    ["page=1.5", "page"],
+    ["page=10001", "page"],
+    ["limit=0", "limit"],
+    ["limit=101", "limit"],
+    ["limit=ten", "limit"],
+    [`searchValue=${"x".repeat(201)}`, "searchValue"],
+    ["searchValue=a%00b", "searchValue"],
+    ["searchValue=line%0Abreak", "searchValue"],
+    ["cursor=nonsense", "cursor"],
+    ["cursor=abc.def", "cursor"],
+    ["page=2&cursor=x", "page"],
+    ["page=1&page=2", "page"],
+    ["color=blue", "color"],
+  ];
+  for (const [query, field] of cases) {
+    test(query.slice(0, 40), async () => {
+      const res = await server.get(`/conversations?${query}`);
+      assert.equal(res.status, 400);
+      assert.equal(res.headers.get("content-type"), "application/problem+json; charset=utf-8");
+      const body = res.body as { errors?: Array<{ field: string }>; detail: string };
+      assert.ok(body.detail.includes(field), body.detail);
+    });
+  }
+
+  test("a cursor is bound to its search and to its signature", async () => {
+    const first = await server.get(`/conversations?limit=2${q("the")}`);
+    const cursor = first.headers.get("x-next-cursor") as string;
+    const other = await server.get(`/conversations?cursor=${cursor}${q("a")}`);
+    assert.equal(other.status, 400);
+    const [payload, signature] = cursor.split(".");
+    const forged = Buffer.from(JSON.stringify(["2020-01-01T00:00:00.000000Z", 1, "x"])).toString("base64url");
+    assert.equal((await server.get(`/conversations?cursor=${forged}.${signature}`)).status, 400);
+    assert.equal((await server.get(`/conversations?cursor=${payload}.${signature}${q("the")}`)).status, 200);
+  });
+});
+
+describe("service endpoints", () => {
+  test("healthz, readyz, openapi.json", async () => {
+    assert.deepEqual((await server.get("/healthz")).body, { status: "ok" });
+    const ready = await server.get("/readyz");
+    assert.equal(ready.status, 200);
+    const doc = (await server.get("/openapi.json")).body as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
+    assert.equal(doc.openapi, "3.1.0");
+    assert.ok(doc.paths["/conversations"]);
+  });
+
+  test("an unknown route is a JSON 404", async () => {
+    const res = await server.get("/nope");
+    assert.equal(res.status, 404);
+    assert.equal((res.body as { status: number }).status, 404);
+  });
+});

@@ -1,0 +1,66 @@
+import type { Pool } from "../../src/db/pool.ts";
+
+/**
+ * The slow, obvious answer: every contact and message in memory, conversations and searches computed in
+ * plain JavaScript, to compare the optimised queries against.
+ */
+type Message = { id: number; contact_id: number; content: string; direction: string; timestamp: Date };
+type Contact = { id: number; name: string; phone_number: string };
+
+export type Expected = {
+  message_id: number;
+  content: string;
+  timestamp: string;
+  direction: string;
+  contact_id: number;
+  name: string;
+  phone_number: string;
+  match?: { message_id: number; content: string; timestamp: string };
+};
+
+const newer = (a: Message, b: Message) => a.timestamp.getTime() - b.timestamp.getTime() || a.id - b.id;
+
+export async function loadOracle(pool: Pool) {
+  const contacts = (await pool.query<Contact>("SELECT id, name, phone_number FROM contacts")).rows;
+  const messages = (
+    await pool.query<Message>(`SELECT id, contact_id, content, direction, "timestamp" FROM messages`)
+  ).rows;
+  const byContact = new Map<number, Message[]>();
+  for (const m of messages) byContact.set(m.contact_id, [...(byContact.get(m.contact_id) ?? []), m]);
+  for (const list of byContact.values()) list.sort((a, b) => newer(b, a));
+
+  const conversations = contacts
+    .filter((c) => byContact.has(c.id))
+    .map((c) => ({ contact: c, last: (byContact.get(c.id) as Message[])[0] as Message }))
+    .sort((a, b) => newer(b.last, a.last) || b.contact.id - a.contact.id);
+
+  const render = (c: Contact, last: Message, hit?: Message): Expected => ({
+    message_id: last.id,
+    content: last.content,
+    timestamp: last.timestamp.toISOString(),
+    direction: last.direction,
+    contact_id: c.id,
+    name: c.name,
+    phone_number: c.phone_number,
+    ...(hit
+      ? { match: { message_id: hit.id, content: hit.content, timestamp: hit.timestamp.toISOString() } }
+      : {}),
+  });
+
+  return {
+    messages,
+    contacts,
+    /** Every conversation, or those matching `term`, in order. */
+    expected(term?: string): Expected[] {
+      const t = term?.trim().toLowerCase() ?? "";
+      if (t === "") return conversations.map(({ contact, last }) => render(contact, last));
+      const digits = /^[\d\s+().-]+$/.test(t) ? t.replace(/\D/g, "") : "";
+      return conversations.flatMap(({ contact, last }) => {
+        const hit = (byContact.get(contact.id) as Message[]).find((m) => m.content.toLowerCase().includes(t));
+        const named = contact.name.toLowerCase().includes(t);
+        const dialled = digits !== "" && contact.phone_number.replace(/\D/g, "").includes(digits);
+        return hit || named || dialled ? [render(contact, last, hit)] : [];
+      });
+    },
+  };
+}
