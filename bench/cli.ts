@@ -1,0 +1,215 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { loadConfig } from "../src/config.ts";
+import { openDatabase } from "../src/db/database.ts";
+import { migrate } from "../src/db/migrate.ts";
+import { createPool } from "../src/db/pool.ts";
+import { freePort } from "../src/db/process.ts";
+import { createLogger } from "../src/logger.ts";
+import { seed } from "../src/seed/seed.ts";
+import { measureBaseline } from "./baseline.ts";
+import { databaseTime, type LoadResult, load } from "./load.ts";
+import { formatMarkdown, type Row } from "./report.ts";
+import { buildScenarios } from "./scenarios.ts";
+
+const HELP = `Usage: npm run bench -- [options]
+
+Runs the API over the full data set (100,000 contacts / 5,000,000 messages, seeded on first use and
+reused after) and measures every scenario with autocannon on loopback: once with 1 connection
+(latency) and once with --connections (throughput). Prints a table and writes bench/results/<date>.md/.json.
+
+Options:
+  --duration N      seconds per scenario and connection count (default 10; --quick: 1)
+  --connections N   connections for the throughput run (default 32)
+  --quick           a small data set (2,000 contacts / 40,000 messages) in .data/bench-quick, 1 s per run:
+                    proves the benchmark works end to end (what CI runs)
+  --content PATH    message_content.csv for seeding (default ../shared/data/message_content.csv, then
+                    data/message_content.csv, else generated text)
+  -h, --help        show this help
+
+Exit codes: 0 all scenarios answered 2xx, 1 a scenario had errors or the run failed, 2 usage error.`;
+
+const optionsSchema = z.object({
+  duration: z.coerce.number().int().min(1).max(300).optional(),
+  connections: z.coerce.number().int().min(1).max(256).default(32),
+  quick: z.boolean().default(false),
+  content: z.string().min(1).optional(),
+});
+
+type Options = z.infer<typeof optionsSchema>;
+
+function usage(message: string): never {
+  console.error(`${message}\n\n${HELP}`);
+  process.exit(2);
+}
+
+function parseOptions(argv: string[]): Options {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        duration: { type: "string" },
+        connections: { type: "string" },
+        quick: { type: "boolean" },
+        content: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const parsed = optionsSchema.safeParse(values);
+  if (!parsed.success)
+    usage(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
+  return parsed.data;
+}
+
+const contentPath = (given?: string) =>
+  given ?? ["../shared/data/message_content.csv", "data/message_content.csv"].find((p) => existsSync(p));
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  const duration = options.duration ?? (options.quick ? 1 : 10);
+  const size = options.quick
+    ? { contacts: 2_000, messages: 40_000 }
+    : { contacts: 100_000, messages: 5_000_000 };
+  const base = loadConfig();
+  const config = options.quick ? loadConfig({ ...process.env, PG_DATA_DIR: ".data/bench-quick" }) : base;
+  const logger = createLogger("warn", false);
+  const db = await openDatabase(config, logger);
+  const pool = createPool({ url: db.url, size: 2, statementTimeoutMs: 0, logger });
+  const children: ChildProcess[] = [];
+  try {
+    await migrate(pool, logger);
+    const seeded = await seed(
+      pool,
+      {
+        ...size,
+        contentPath: contentPath(options.content),
+        randomSeed: 42,
+        reset: false,
+        interactive: Boolean(process.stdout.isTTY),
+      },
+      (line) => console.log(line),
+    );
+    if (seeded.status === "seeded") console.log(`seeded in ${seeded.totalSeconds.toFixed(1)} s`);
+    const secret = randomBytes(24).toString("hex");
+    const api = await startApi(db.url, secret, children);
+    const scenarios = await buildScenarios(pool, secret);
+    console.log(`warming up ${scenarios.length} scenarios…`);
+    for (const s of scenarios) await databaseTime(api + s.path, 3);
+    const rows: Row[] = [];
+    for (const s of scenarios) {
+      for (const connections of [1, options.connections]) {
+        const result = await load(api + s.path, connections, duration);
+        const row = { ...s, connections, ...result, dbMs: await databaseTime(api + s.path) };
+        rows.push(row);
+        console.log(line(row));
+      }
+    }
+    const ceiling = await measureCeiling(api, options.connections, duration, children);
+    const page1 = rows.find((r) => r.name === "page 1" && r.connections === options.connections);
+    const baseline = await measureBaseline(pool, options.quick ? 1 : 3);
+    const report = {
+      date: new Date().toISOString(),
+      machine: `${os.cpus()[0]?.model ?? "cpu"} × ${os.availableParallelism()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+      dataset: size,
+      durationSeconds: duration,
+      rows,
+      ceiling: { ...ceiling, ourShare: page1 ? page1.requestsPerSecond / ceiling.requestsPerSecond : null },
+      baseline,
+    };
+    await writeReport(report, options.quick);
+    const failed = rows.filter((r) => r.non2xx > 0 || r.errors > 0);
+    for (const r of failed)
+      console.error(
+        `FAILED: ${r.group} ${r.name} (${r.connections} conn): ${r.non2xx} non-2xx, ${r.errors} errors`,
+      );
+    return failed.length > 0 ? 1 : 0;
+  } finally {
+    for (const child of children) child.kill("SIGTERM");
+    await pool.end();
+    await db.close();
+  }
+}
+
+function line(r: Row): string {
+  const ms = (v: number) => v.toFixed(1).padStart(7);
+  return `${`${r.group} | ${r.name}`.padEnd(52)} ${String(r.connections).padStart(3)} conn ${Math.round(r.requestsPerSecond).toString().padStart(7)} req/s  p50${ms(r.p50)}  p99${ms(r.p99)}  max${ms(r.max)}  db ${r.dbMs?.toFixed(2) ?? "-"} ms${r.non2xx + r.errors > 0 ? "  ERRORS" : ""}`;
+}
+
+async function startApi(databaseUrl: string, secret: string, children: ChildProcess[]): Promise<string> {
+  const port = await freePort();
+  const child = fork("src/server.ts", [], {
+    execArgv: ["--import", "tsx"],
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      CURSOR_SECRET: secret,
+      SEED_ON_START: "false",
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error("the API server exited during start-up");
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return url;
+    await sleep(200);
+  }
+  throw new Error("the API server did not become ready within 60 s");
+}
+
+async function measureCeiling(api: string, connections: number, duration: number, children: ChildProcess[]) {
+  const body = Buffer.from(await (await fetch(`${api}/conversations`)).arrayBuffer());
+  const file = path.join(os.tmpdir(), `inbox-ceiling-${process.pid}.json`);
+  await writeFile(file, body);
+  const port = await freePort();
+  const child = fork("bench/ceiling-server.ts", [file, String(port)], { execArgv: ["--import", "tsx"] });
+  children.push(child);
+  await new Promise((resolve) => child.once("message", resolve));
+  const result: LoadResult = await load(`http://127.0.0.1:${port}/conversations`, connections, duration);
+  console.log(
+    `ceiling (bare Express, same ${body.length}-byte body): ${Math.round(result.requestsPerSecond)} req/s`,
+  );
+  return result;
+}
+
+async function writeReport(report: Parameters<typeof formatMarkdown>[0], quick: boolean): Promise<void> {
+  const markdown = formatMarkdown(report);
+  console.log(`\n${markdown}`);
+  const dir = "bench/results";
+  await mkdir(dir, { recursive: true });
+  const stem = path.join(dir, `${report.date.slice(0, 10)}${quick ? "-quick" : ""}`);
+  await writeFile(`${stem}.md`, markdown);
+  await writeFile(`${stem}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`written ${stem}.md and ${stem}.json`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
