@@ -40,7 +40,8 @@ export function createConversationQueries(pool: Pool, sample: SampleKeeper) {
   };
   const toPage = (row: Row, limit: number, dbMs: number, plan: Page["plan"]): Page => ({
     body: row.body,
-    next: row.fetched > limit && row.next_at && row.next_id ? { at: row.next_at, id: row.next_id } : null,
+    // A full page may have a successor; a short one is the last.
+    next: row.fetched === limit && row.next_at && row.next_id ? { at: row.next_at, id: row.next_id } : null,
     dbMs,
     plan,
   });
@@ -52,7 +53,7 @@ export function createConversationQueries(pool: Pool, sample: SampleKeeper) {
     },
 
     search(term: SearchTerm, req: PageRequest): Promise<Page> {
-      return this.searchWith(chooseStrategy(term, req.offset + req.limit + 1, sample.current()), term, req);
+      return this.searchWith(chooseStrategy(term, req.offset + req.limit, sample.current()), term, req);
     },
 
     /** A search with the plan given: `search` chooses it; tests force each plan against the oracle. */
@@ -64,7 +65,7 @@ export function createConversationQueries(pool: Pool, sample: SampleKeeper) {
       }
       const walked = await run(SEARCH_WALK, [...values, strategy.budget]);
       // A short page from a bounded walk may only mean the budget ran out: the index plan settles it.
-      if (walked.row.fetched > req.limit || strategy.budget === UNBOUNDED) {
+      if (walked.row.fetched === req.limit || strategy.budget === UNBOUNDED) {
         return toPage(walked.row, req.limit, walked.ms, "walk");
       }
       const indexed = await run(SEARCH_INDEX, values);

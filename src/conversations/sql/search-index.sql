@@ -2,17 +2,16 @@
 -- messages_content_trgm finds every matching message; the latest one per contact is its `match`.
 -- contacts_name_trgm and contacts_phone_digits_trgm add contacts matching by name or number. The union
 -- is then ordered by conversation time; its cost grows with the number of matches, not with page depth.
-SELECT id, hit_id, row_number() OVER (ORDER BY last_message_at DESC, id DESC) AS rn
-  FROM (SELECT c.id, hits.hit_id, c.last_message_at
-          FROM (SELECT DISTINCT ON (m.contact_id) m.contact_id, m.id AS hit_id
-                  FROM messages m
-                 WHERE m.content ILIKE $5
-                 ORDER BY m.contact_id, m."timestamp" DESC, m.id DESC) hits
-          FULL JOIN (SELECT id AS contact_id FROM contacts WHERE name ILIKE $5 OR phone_digits LIKE $6) named
-            USING (contact_id)
-          JOIN contacts c ON c.id = contact_id
-         WHERE c.last_message_id IS NOT NULL
-           AND (c.last_message_at, c.id) < ($1::timestamptz, $2::bigint)
-         ORDER BY c.last_message_at DESC, c.id DESC
-        OFFSET $4
-         LIMIT $3 + 1) found
+SELECT c.id, hits.hit_id, c.last_message_at
+  FROM (SELECT DISTINCT ON (m.contact_id) m.contact_id, m.id AS hit_id
+          FROM messages m
+         WHERE m.content ILIKE $5
+         ORDER BY m.contact_id, m."timestamp" DESC, m.id DESC) hits
+  FULL JOIN (SELECT id AS contact_id FROM contacts WHERE name ILIKE $5 OR phone_digits LIKE $6) named
+       USING (contact_id)
+  JOIN contacts c ON c.id = contact_id
+ WHERE c.last_message_id IS NOT NULL
+   AND (c.last_message_at, c.id) < ($1::timestamptz, $2::bigint)
+ ORDER BY c.last_message_at DESC, c.id DESC
+OFFSET $4
+ LIMIT $3

@@ -1,27 +1,26 @@
 -- Search by walking conversations in order (fast when matches are common: "the", "movie", 2-letter terms).
 -- contacts_conversation_order yields conversations newest first; for each, one probe reads that contact's
 -- messages newest first through messages_contact_timeline and stops at the first match (LIMIT 1), which is
--- also the `match` to show. The walk stops as soon as $4 + $3 + 1 conversations matched.
+-- also the `match` to show. The walk stops as soon as $4 + $3 conversations matched.
 --
 -- `content || ''` keeps the planner from using the trigram index inside the probe: a bitmap over every
 -- match in the table, rebuilt per conversation, is what makes the naive form of this query slow.
 -- $7 bounds how many conversations the walk may examine: a wrong guess costs a bounded amount.
-SELECT id, hit_id, row_number() OVER (ORDER BY last_message_at DESC, id DESC) AS rn
-  FROM (SELECT c.id, hit.id AS hit_id, c.last_message_at
-          FROM (SELECT id, name, phone_digits, last_message_at
-                  FROM contacts
-                 WHERE last_message_id IS NOT NULL
-                   AND (last_message_at, id) < ($1::timestamptz, $2::bigint)
-                 ORDER BY last_message_at DESC, id DESC
-                 LIMIT $7) c
-          LEFT JOIN LATERAL (
-                SELECT m.id
-                  FROM messages m
-                 WHERE m.contact_id = c.id
-                   AND (m.content || '') ILIKE $5
-                 ORDER BY m."timestamp" DESC, m.id DESC
-                 LIMIT 1) hit ON true
-         WHERE hit.id IS NOT NULL OR c.name ILIKE $5 OR c.phone_digits LIKE $6
-         ORDER BY c.last_message_at DESC, c.id DESC
-        OFFSET $4
-         LIMIT $3 + 1) walked
+SELECT c.id, hit.id AS hit_id, c.last_message_at
+  FROM (SELECT id, name, phone_digits, last_message_at
+          FROM contacts
+         WHERE last_message_id IS NOT NULL
+           AND (last_message_at, id) < ($1::timestamptz, $2::bigint)
+         ORDER BY last_message_at DESC, id DESC
+         LIMIT $7) c
+  LEFT JOIN LATERAL (
+        SELECT m.id
+          FROM messages m
+         WHERE m.contact_id = c.id
+           AND (m.content || '') ILIKE $5
+         ORDER BY m."timestamp" DESC, m.id DESC
+         LIMIT 1) hit ON true
+ WHERE hit.id IS NOT NULL OR c.name ILIKE $5 OR c.phone_digits LIKE $6
+ ORDER BY c.last_message_at DESC, c.id DESC
+OFFSET $4
+ LIMIT $3
