@@ -146,9 +146,12 @@ async function main(): Promise<number> {
   }
 }
 
+/** Errors, non-2xx answers, or no answer at all within the run (requests slower than the run itself). */
+const failedRow = (r: Row) => r.non2xx > 0 || r.errors > 0 || r.requestsPerSecond === 0;
+
 function line(r: Row): string {
   const ms = (v: number) => v.toFixed(1).padStart(7);
-  return `${`${r.group} | ${r.name}`.padEnd(52)} ${String(r.connections).padStart(3)} conn ${Math.round(r.requestsPerSecond).toString().padStart(7)} req/s  p50${ms(r.p50)}  p99${ms(r.p99)}  max${ms(r.max)}  db ${r.dbMs?.toFixed(2) ?? "-"} ms${r.non2xx + r.errors > 0 ? "  ERRORS" : ""}`;
+  return `${`${r.group} | ${r.name}`.padEnd(52)} ${String(r.connections).padStart(3)} conn ${Math.round(r.requestsPerSecond).toString().padStart(7)} req/s  p50${ms(r.p50)}  p99${ms(r.p99)}  max${ms(r.max)}  db ${r.dbMs?.toFixed(2) ?? "-"} ms${failedRow(r) ? "  FAILED" : ""}`;
 }
 
 async function startApi(databaseUrl: string, secret: string, children: ChildProcess[]): Promise<string> {

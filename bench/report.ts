@@ -28,7 +28,7 @@ export function formatMarkdown(report: Report): string {
     "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows.map(
       (r) =>
-        `| ${r.group} | ${r.name} | ${r.connections} | ${Math.round(r.requestsPerSecond)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${r.dbMs === null ? "-" : f(r.dbMs, 2)} | ${r.non2xx + r.errors > 0 ? `**${r.non2xx + r.errors}**` : 0} |`,
+        `| ${r.group} | ${r.name} | ${r.connections} | ${Math.round(r.requestsPerSecond)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${r.dbMs === null ? "-" : f(r.dbMs, 2)} | ${r.requestsPerSecond === 0 ? "**no answer**" : r.non2xx + r.errors > 0 ? `**${r.non2xx + r.errors}**` : 0} |`,
     ),
     "",
     `Ceiling (bare Express 5 route, same body from memory): ${Math.round(ceiling.requestsPerSecond)} req/s; page 1 reaches ${ceiling.ourShare === null ? "-" : `${Math.round(ceiling.ourShare * 100)}%`} of it.`,

@@ -6,9 +6,10 @@ import type { SearchTerm } from "./search-term.ts";
  * it suits terms many conversations match; the trigram index costs per matching message, so it suits rare
  * terms. Both costs are estimated from the in-memory sample, with per-unit costs measured on the full
  * 100k/5M data set (docs/search-plans.md). The walk gets a budget: if the estimate was wrong, the walk stops
- * early and the index plan answers instead, so a wrong guess costs a bounded amount.
+ * early and the index plan (or, for terms without a trigram, a parallel scan) answers instead, so a wrong
+ * guess costs a bounded amount.
  */
-export type Strategy = { kind: "walk"; budget: number } | { kind: "index" };
+export type Strategy = { kind: "walk"; budget: number } | { kind: "index" } | { kind: "scan" };
 
 const WALK_MS_PER_CONVERSATION = 0.2;
 const INDEX_MS_BASE = 25;
@@ -19,18 +20,23 @@ const WALK_BUDGET_MIN = 500;
 export const UNBOUNDED = 2 ** 31 - 1;
 
 export function chooseStrategy(term: SearchTerm, needed: number, sample: SearchSample): Strategy {
-  // Without a trigram the index cannot narrow anything: walking is the only plan that can stop early.
-  if (!term.hasTrigram) return { kind: "walk", budget: UNBOUNDED };
   const estimate = estimateMatches(term, sample);
+  // Without a trigram the index cannot narrow anything: walk while matches look common enough to stop early,
+  // else read the table once in parallel (seconds, but bounded, where a full walk would take far longer).
+  if (!term.hasTrigram) {
+    if (estimate.conversationShare === 0) return { kind: "scan" };
+    return { kind: "walk", budget: walkBudget(needed / estimate.conversationShare) };
+  }
   if (estimate.conversationShare === 0) return { kind: "index" };
   const conversationsToWalk = needed / estimate.conversationShare;
   const walkMs = conversationsToWalk * WALK_MS_PER_CONVERSATION;
   const indexMs = INDEX_MS_BASE + estimate.messages * INDEX_MS_PER_MATCH;
   if (walkMs > indexMs) return { kind: "index" };
-  return {
-    kind: "walk",
-    budget: Math.ceil(Math.max(WALK_BUDGET_MIN, conversationsToWalk * WALK_BUDGET_FACTOR)),
-  };
+  return { kind: "walk", budget: walkBudget(conversationsToWalk) };
+}
+
+function walkBudget(conversationsToWalk: number): number {
+  return Math.ceil(Math.max(WALK_BUDGET_MIN, conversationsToWalk * WALK_BUDGET_FACTOR));
 }
 
 /** The share of conversations that match, and the number of matching messages in the whole table. */

@@ -21,6 +21,9 @@ const LIST = inPage(sql("list.sql"));
 const SEARCH_WALK = inPage(sql("search-walk.sql"));
 const SEARCH_INDEX = inPage(sql("search-index.sql"));
 
+/** The full statements, for docs/search-plans.md (bench/explain.ts). */
+export const STATEMENTS = { list: LIST, searchWalk: SEARCH_WALK, searchIndex: SEARCH_INDEX };
+
 /** Before the first conversation: the largest (timestamp, id) position. */
 const START: Position = { at: "infinity", id: Number.MAX_SAFE_INTEGER };
 
@@ -33,6 +36,24 @@ export function createConversationQueries(pool: Pool, sample: SampleKeeper) {
     const started = performance.now();
     const { rows } = await pool.query<Row>({ text, values, ...(name ? { name } : {}) });
     return { row: rows[0] as Row, ms: performance.now() - started };
+  };
+  // The index plan's statement with bitmap scans off: PostgreSQL then reads messages in one parallel
+  // sequential scan, the fastest way to find a term no index can narrow (1–2 characters, punctuation).
+  const scan = async (values: unknown[]) => {
+    const started = performance.now();
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN READ ONLY");
+      await client.query("SET LOCAL enable_bitmapscan = off");
+      const { rows } = await client.query<Row>({ text: SEARCH_INDEX, values });
+      await client.query("COMMIT");
+      return { row: rows[0] as Row, ms: performance.now() - started };
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
   };
   const keyset = (req: PageRequest) => {
     const after = req.after ?? START;
@@ -59,17 +80,17 @@ export function createConversationQueries(pool: Pool, sample: SampleKeeper) {
     /** A search with the plan given: `search` chooses it; tests force each plan against the oracle. */
     async searchWith(strategy: Strategy, term: SearchTerm, req: PageRequest): Promise<Page> {
       const values = [...keyset(req), term.pattern, term.digitsPattern];
-      if (strategy.kind === "index") {
-        const { row, ms } = await run(SEARCH_INDEX, values);
-        return toPage(row, req.limit, ms, "index");
-      }
+      const answer = async (kind: "index" | "scan", spentMs = 0): Promise<Page> => {
+        const { row, ms } = kind === "index" ? await run(SEARCH_INDEX, values) : await scan(values);
+        return toPage(row, req.limit, spentMs + ms, kind);
+      };
+      if (strategy.kind !== "walk") return answer(strategy.kind);
       const walked = await run(SEARCH_WALK, [...values, strategy.budget]);
-      // A short page from a bounded walk may only mean the budget ran out: the index plan settles it.
+      // A short page from a bounded walk may only mean the budget ran out: the other plan settles it.
       if (walked.row.fetched === req.limit || strategy.budget === UNBOUNDED) {
         return toPage(walked.row, req.limit, walked.ms, "walk");
       }
-      const indexed = await run(SEARCH_INDEX, values);
-      return toPage(indexed.row, req.limit, walked.ms + indexed.ms, "index");
+      return answer(term.hasTrigram ? "index" : "scan", walked.ms);
     },
   };
 }
