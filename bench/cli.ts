@@ -26,9 +26,9 @@ reused after) and measures every scenario with autocannon on loopback: once with
 (latency) and once with --connections (throughput). Prints a table and writes bench/results/<date>.md/.json.
 
 Options:
-  --duration N      seconds per scenario and connection count (default 10; --quick: 1)
+  --duration N      seconds per scenario and connection count (default 10; --quick: 3)
   --connections N   connections for the throughput run (default 32)
-  --quick           a small data set (2,000 contacts / 40,000 messages) in .data/bench-quick, 1 s per run:
+  --quick           a small data set (2,000 contacts / 40,000 messages) in .data/bench-quick, 3 s per run:
                     proves the benchmark works end to end (what CI runs)
   --content PATH    message_content.csv for seeding (default ../shared/data/message_content.csv, then
                     data/message_content.csv, else generated text)
@@ -82,7 +82,7 @@ const contentPath = (given?: string) =>
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
-  const duration = options.duration ?? (options.quick ? 1 : 10);
+  const duration = options.duration ?? (options.quick ? 3 : 10);
   const size = options.quick
     ? { contacts: 2_000, messages: 40_000 }
     : { contacts: 100_000, messages: 5_000_000 };
@@ -133,10 +133,11 @@ async function main(): Promise<number> {
       baseline,
     };
     await writeReport(report, options.quick);
-    const failed = rows.filter((r) => r.non2xx > 0 || r.errors > 0);
+    const failed = rows.filter(failedRow);
     for (const r of failed)
       console.error(
-        `FAILED: ${r.group} ${r.name} (${r.connections} conn): ${r.non2xx} non-2xx, ${r.errors} errors`,
+        `FAILED: ${r.group} ${r.name} (${r.connections} conn): ${r.non2xx} non-2xx, ${r.errors} errors` +
+          (r.requestsPerSecond === 0 ? ", no answer within the run" : ""),
       );
     return failed.length > 0 ? 1 : 0;
   } finally {
