@@ -92,10 +92,10 @@ async function prepareParent(dataDir: string): Promise<void> {
 /** One app instance per data directory; a lock left by a dead process is taken over. */
 async function takeLock(lockFile: string, dataDir: string): Promise<void> {
   const holder = Number.parseInt(await readFile(lockFile, "utf8").catch(() => ""), 10);
-  if (holder && holder !== process.pid && isProcessAlive(holder)) {
+  if (holder && isProcessAlive(holder)) {
     throw new DatabaseStartError(
       `the embedded data directory ${dataDir} is in use by another running instance (pid ${holder}); ` +
-        "stop it, or set PG_DATA_DIR to another directory",
+        `stop it, or set PG_DATA_DIR to another directory (if no instance runs, delete ${lockFile})`,
     );
   }
   await writeFile(lockFile, String(process.pid));

@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { startEmbedded } from "../src/db/embedded.ts";
+import { freePort, isProcessAlive, waitForExit } from "../src/db/process.ts";
+import { serverSettings } from "../src/db/settings.ts";
+import { createTestDatabase, type TestDatabase, testLogger } from "./support/database.ts";
+
+/** `npm start`'s entry point as a real process: start, serve, refuse bad starts, stop on SIGTERM. */
+type Run = { child: ChildProcess; output: () => string; exit: Promise<number | null> };
+
+function startServer(env: Record<string, string>): Run {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+    env: { ...process.env, NODE_ENV: "production", SEED_ON_START: "false", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => output, exit };
+}
+
+async function waitFor(run: Run, text: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!run.output().includes(text)) {
+    if (Date.now() > deadline || run.child.exitCode !== null) assert.fail(`no "${text}" in: ${run.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("the server process", () => {
+  let db: TestDatabase;
+  before(async () => {
+    db = await createTestDatabase();
+  });
+  after(async () => db.drop());
+
+  test("starts, answers health checks, and exits 0 on SIGTERM", async () => {
+    const port = await freePort();
+    const run = startServer({ DATABASE_URL: db.url, PORT: String(port) });
+    await waitFor(run, `listening on http://127.0.0.1:${port}`);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
+    run.child.kill("SIGTERM");
+    assert.equal(await run.exit, 0);
+  });
+
+  test("a port in use: a clear message and exit 1", async () => {
+    const blocker = createServer().listen(0, "127.0.0.1");
+    await new Promise((r) => blocker.once("listening", r));
+    const port = (blocker.address() as { port: number }).port;
+    const run = startServer({ DATABASE_URL: db.url, PORT: String(port) });
+    assert.equal(await run.exit, 1);
+    assert.match(run.output(), new RegExp(`127\\.0\\.0\\.1:${port}.*already in use`));
+    blocker.close();
+  });
+
+  test("an unreachable database: bounded retries, then exit 1 naming the host", async () => {
+    const run = startServer({ DATABASE_URL: "postgresql://u:p@127.0.0.1:9/inbox", DB_CONNECT_RETRIES: "1" });
+    assert.equal(await run.exit, 1);
+    assert.match(run.output(), /cannot reach PostgreSQL at 127\.0\.0\.1:9 after 2 attempts/);
+  });
+
+  test("a bad setting stops the process naming the variable", async () => {
+    const run = startServer({ PORT: "not-a-port" });
+    assert.equal(await run.exit, 1);
+    assert.match(run.output(), /PORT/);
+  });
+});
+
+describe("the embedded server", () => {
+  test("refuses a second instance on the same data directory, and is reused after a stop", async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), "inbox-embedded-"));
+    await chmod(root, 0o755);
+    const options = {
+      dataDir: path.join(root, "pg"),
+      port: 0,
+      settings: serverSettings({ memoryBytes: 2 ** 30, cores: 1 }, "test"),
+      logger: testLogger,
+    };
+    try {
+      const first = await startEmbedded(options);
+      await assert.rejects(startEmbedded(options), /in use by another running instance/);
+      await first.stop();
+      const again = await startEmbedded(options);
+      await again.stop();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the embedded server when its owner is killed", () => {
+  test("SIGKILL of the app: the watchdog stops PostgreSQL, leaving no orphan", async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), "inbox-orphan-"));
+    await chmod(root, 0o755);
+    const dataDir = path.join(root, "pg");
+    const script = `
+      import { startEmbedded } from "./src/db/embedded.ts";
+      import { serverSettings } from "./src/db/settings.ts";
+      import { createLogger } from "./src/logger.ts";
+      await startEmbedded({ dataDir: ${JSON.stringify(dataDir)}, port: 0, logger: createLogger("silent", false),
+        settings: serverSettings({ memoryBytes: 2 ** 30, cores: 1 }, "test") });
+      console.log("started");
+      setInterval(() => {}, 1000);`;
+    const owner = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        owner.stdout?.on("data", (chunk) => String(chunk).includes("started") && resolve());
+        owner.once("exit", () => reject(new Error("the owner exited before starting PostgreSQL")));
+      });
+      const postmaster = Number(
+        (await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0],
+      );
+      assert.ok(isProcessAlive(postmaster));
+      owner.kill("SIGKILL");
+      assert.ok(await waitForExit(postmaster, 15_000), "PostgreSQL still running after its owner was killed");
+    } finally {
+      owner.kill("SIGKILL");
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
