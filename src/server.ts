@@ -1,12 +1,12 @@
 import type { Server } from "node:http";
 import { type Config, ConfigError, isInteractive, loadConfig } from "./config.ts";
-import { createConversations } from "./conversations/index.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { latestVersion, loadMigrations, migrate } from "./db/migrate.ts";
 import { createPool, type Pool } from "./db/pool.ts";
 import { createApp } from "./http/app.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { seedIfEmpty } from "./seed/seed-on-start.ts";
+import { createServices } from "./services.ts";
 
 /**
  * `npm start`: database (embedded or DATABASE_URL), migrations, seed when empty, then HTTP.
@@ -38,9 +38,9 @@ async function start(config: Config, logger: Logger, running: Running): Promise<
   const migrations = await loadMigrations();
   await migrate(pool, logger, migrations);
   if (config.seed.onStart) await seedIfEmpty(running.db.url, config.seed, logger);
-  const conversations = await createConversations(pool, logger, config.cursorSecret);
-  running.stopSample = conversations.sample.stop;
-  const app = createApp({ pool, logger, latestMigration: latestVersion(migrations), conversations });
+  const services = await createServices(pool, logger, config.cursorSecret);
+  running.stopSample = services.sample.stop;
+  const app = createApp({ pool, logger, latestMigration: latestVersion(migrations), services });
   running.server = await listen(app, config.http.host, config.http.port);
   logger.info(`Inbox listening on http://${config.http.host}:${config.http.port}`);
 }

@@ -171,7 +171,7 @@ describe("GET /conversations with searchValue", () => {
           [3, 4],
           [10, 10],
         ] as const) {
-          const page = await server.conversations.queries.searchWith(plan, term, {
+          const page = await server.services.conversations.searchWith(plan, term, {
             after: null,
             offset,
             limit,

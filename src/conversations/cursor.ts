@@ -2,14 +2,14 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { badRequest } from "../http/errors.ts";
 
 /**
- * Keyset cursors: the (last_message_at, contact id) of the last row shown, bound to the search it came
- * from and signed, so a client can neither forge a position nor reuse a cursor with another search.
+ * Keyset cursors: the (timestamp, id) of the last row shown, bound to a scope (the search it came from, or
+ * the thread) and signed, so a client can neither forge a position nor reuse a cursor elsewhere.
  */
 export type Position = { at: string; id: number };
 
 export type CursorCodec = {
-  encode(position: Position, search: string): string;
-  decode(cursor: string, search: string): Position;
+  encode(position: Position, scope: string): string;
+  decode(cursor: string, scope: string): Position;
 };
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
@@ -17,13 +17,13 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 export function createCursorCodec(secret: string): CursorCodec {
   const sign = (payload: string) => createHmac("sha256", secret).update(payload).digest().subarray(0, 16);
   return {
-    encode(position, search) {
-      const payload = Buffer.from(JSON.stringify([position.at, position.id, searchKey(search)])).toString(
+    encode(position, scope) {
+      const payload = Buffer.from(JSON.stringify([position.at, position.id, scopeKey(scope)])).toString(
         "base64url",
       );
       return `${payload}.${sign(payload).toString("base64url")}`;
     },
-    decode(cursor, search) {
+    decode(cursor, scope) {
       const [payload = "", signature = ""] = cursor.split(".");
       const expected = sign(payload);
       const given = Buffer.from(signature, "base64url");
@@ -35,8 +35,8 @@ export function createCursorCodec(secret: string): CursorCodec {
         number,
         string,
       ];
-      if (key !== searchKey(search)) {
-        throw badRequest("cursor", "belongs to a different searchValue; start again without a cursor");
+      if (key !== scopeKey(scope)) {
+        throw badRequest("cursor", "belongs to a different search or thread; start again without a cursor");
       }
       if (!TIMESTAMP.test(at) || !Number.isSafeInteger(id)) throw badRequest("cursor", "is malformed");
       return { at, id };
@@ -44,6 +44,6 @@ export function createCursorCodec(secret: string): CursorCodec {
   };
 }
 
-function searchKey(search: string): string {
-  return createHash("sha256").update(search).digest("base64url").slice(0, 12);
+function scopeKey(scope: string): string {
+  return createHash("sha256").update(scope).digest("base64url").slice(0, 12);
 }

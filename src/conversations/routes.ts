@@ -4,10 +4,8 @@ import type { ConversationQueries } from "./queries.ts";
 import { conversationsQuery } from "./schemas.ts";
 import { parseSearchTerm } from "./search-term.ts";
 
-export type ConversationDeps = { queries: ConversationQueries; cursors: CursorCodec };
-
 /** GET /conversations: newest conversations first, by page or cursor, optionally filtered by a search. */
-export function conversationRoutes({ queries, cursors }: ConversationDeps): Router {
+export function conversationRoutes(queries: ConversationQueries, cursors: CursorCodec): Router {
   const router = Router();
   router.get("/conversations", async (req, res) => {
     const query = conversationsQuery.parse(req.query);

@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
 import express, { type Express } from "express";
 import { pinoHttp } from "pino-http";
-import { type ConversationDeps, conversationRoutes } from "../conversations/routes.ts";
+import { contactRoutes } from "../contacts/routes.ts";
+import { conversationRoutes } from "../conversations/routes.ts";
 import type { Pool } from "../db/pool.ts";
 import type { Logger } from "../logger.ts";
+import { messageRoutes } from "../messages/routes.ts";
+import type { Services } from "../services.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import { healthRoutes } from "./health.ts";
 import { openApiRoutes } from "./openapi.ts";
@@ -12,7 +15,7 @@ export type AppDeps = {
   pool: Pool;
   logger: Logger;
   latestMigration: number;
-  conversations: ConversationDeps;
+  services: Services;
 };
 
 /** The Express application, with no process concerns (ports, signals): what tests import. */
@@ -24,7 +27,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLogger(deps.logger));
   app.use(express.json({ limit: "64kb" }));
   app.use(healthRoutes(deps.pool, deps.latestMigration));
-  app.use(conversationRoutes(deps.conversations));
+  const { services } = deps;
+  app.use(conversationRoutes(services.conversations, services.cursors));
+  app.use(contactRoutes(services.contacts));
+  app.use(messageRoutes(services.messages, services.cursors));
   app.use(openApiRoutes());
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
-import { createConversations } from "../../src/conversations/index.ts";
 import { latestVersion, loadMigrations } from "../../src/db/migrate.ts";
 import { createApp } from "../../src/http/app.ts";
+import { createServices, type Services } from "../../src/services.ts";
 import type { TestDatabase } from "./database.ts";
 import { testLogger } from "./database.ts";
 
@@ -9,38 +9,47 @@ import { testLogger } from "./database.ts";
 export type TestServer = {
   url: string;
   get(path: string): Promise<{ status: number; headers: Headers; body: unknown }>;
+  send(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; headers: Headers; body: unknown }>;
   close(): Promise<void>;
-  conversations: Awaited<ReturnType<typeof createConversations>>;
+  services: Services;
 };
 
 export async function startTestServer(db: TestDatabase): Promise<TestServer> {
-  const conversations = await createConversations(db.pool, testLogger, "test-secret-test-secret");
+  const services = await createServices(db.pool, testLogger, "test-secret-test-secret");
   const app = createApp({
     pool: db.pool,
     logger: testLogger,
     latestMigration: latestVersion(await loadMigrations()),
-    conversations,
+    services,
   });
   const server = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    conversations,
-    async get(path) {
-      const response = await fetch(url + path);
-      const text = await response.text();
-      return {
-        status: response.status,
-        headers: response.headers,
-        body: text ? JSON.parse(text) : undefined,
-      };
-    },
+    services,
+    get: (path) => request("GET", url + path),
+    send: (method, path, body) => request(method, url + path, body),
     close: () =>
       new Promise((resolve) => {
-        conversations.sample.stop();
+        services.sample.stop();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+}
+
+async function request(method: string, url: string, body?: unknown) {
+  const init: RequestInit = { method };
+  if (body !== undefined) {
+    init.body = typeof body === "string" ? body : JSON.stringify(body);
+    init.headers = { "content-type": "application/json" };
+  }
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }

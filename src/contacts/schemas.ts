@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+const PHONE_CHARACTERS = /^\+?[\d\s().-]+$/;
+
+export const contactName = z
+  .string({ error: "must be a string" })
+  .trim()
+  .min(1, "must not be empty")
+  .max(255, "must be at most 255 characters");
+
+/** Digits with the usual separators; 5 to 20 digits, as the database requires. */
+export const phoneNumber = z
+  .string({ error: "must be a string" })
+  .trim()
+  .max(40, "must be at most 40 characters")
+  .regex(PHONE_CHARACTERS, "must be a phone number: digits, spaces, and + ( ) - .")
+  .refine((v) => {
+    const digits = v.replace(/\D/g, "").length;
+    return digits >= 5 && digits <= 20;
+  }, "must have 5 to 20 digits");
+
+export const createContactBody = z.strictObject({ name: contactName, phone_number: phoneNumber });
+
+export const patchContactBody = z
+  .strictObject({ name: contactName.optional(), phone_number: phoneNumber.optional() })
+  .refine((b) => b.name !== undefined || b.phone_number !== undefined, {
+    message: "give name, phone_number or both",
+    path: ["body"],
+  });
+
+export const contactResponse = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  phone_number: z.string(),
+  last_message: z
+    .object({
+      message_id: z.number().int(),
+      content: z.string(),
+      timestamp: z.string(),
+      direction: z.string(),
+    })
+    .nullable(),
+});

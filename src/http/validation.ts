@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { badRequest } from "./errors.ts";
+
+/** Shared request-validation pieces: ids in paths, and parsing a body or query with a named field on failure. */
+export const idParam = z.coerce
+  .number({ error: "must be a positive integer" })
+  .int("must be a positive integer")
+  .min(1, "must be a positive integer")
+  .max(Number.MAX_SAFE_INTEGER, "is too large");
+
+export function parseId(value: unknown, field = "id"): number {
+  const parsed = idParam.safeParse(value);
+  if (!parsed.success) throw badRequest(field, parsed.error.issues[0]?.message ?? "is invalid");
+  return parsed.data;
+}
+
+/** A JSON body must be an object; anything else (no body, wrong content type, an array) is named as such. */
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw badRequest("body", "must be a JSON object sent with Content-Type: application/json");
+  }
+  return schema.parse(body);
+}

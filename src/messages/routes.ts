@@ -1,0 +1,35 @@
+import { Router } from "express";
+import type { CursorCodec } from "../conversations/cursor.ts";
+import { parseBody, parseId } from "../http/validation.ts";
+import type { MessageQueries } from "./queries.ts";
+import { createMessageBody, threadQuery } from "./schemas.ts";
+
+/** POST /contacts/:id/messages, GET /contacts/:id/messages (the thread), DELETE /messages/:id. */
+export function messageRoutes(messages: MessageQueries, cursors: CursorCodec): Router {
+  const router = Router();
+  router.post("/contacts/:id/messages", async (req, res) => {
+    const contactId = parseId(req.params.id);
+    const body = parseBody(createMessageBody, req.body);
+    res.status(201).json(await messages.add(contactId, body.content, body.direction, body.timestamp));
+  });
+  router.get("/contacts/:id/messages", async (req, res) => {
+    const contactId = parseId(req.params.id);
+    const query = threadQuery.parse(req.query);
+    // A thread cursor only continues the thread it came from.
+    const scope = `thread:${contactId}`;
+    const after = query.cursor ? cursors.decode(query.cursor, scope) : null;
+    const page = await messages.thread(contactId, after, query.limit);
+    if (page.next) {
+      const cursor = cursors.encode(page.next, scope);
+      res.setHeader("X-Next-Cursor", cursor);
+      const next = new URLSearchParams({ cursor, limit: String(query.limit) });
+      res.setHeader("Link", `</contacts/${contactId}/messages?${next}>; rel="next"`);
+    }
+    res.json(page.messages);
+  });
+  router.delete("/messages/:id", async (req, res) => {
+    await messages.remove(parseId(req.params.id));
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+/** How far ahead of the server's clock a client-supplied timestamp may be (clock skew, not scheduling). */
+export const MAX_FUTURE_MS = 5 * 60_000;
+
+export const createMessageBody = z.strictObject({
+  content: z
+    .string({ error: "must be a string" })
+    .min(1, "must not be empty")
+    .max(4096, "must be at most 4,096 characters")
+    .refine((v) => !v.includes("\u0000"), "must not contain NUL characters")
+    .refine((v) => v.trim().length > 0, "must not be blank"),
+  direction: z.enum(["inbound", "outbound"], { error: 'must be "inbound" or "outbound"' }),
+  timestamp: z.iso
+    .datetime({
+      offset: true,
+      error: "must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T23:58:21Z",
+    })
+    .refine((v) => Date.parse(v) <= Date.now() + MAX_FUTURE_MS, "must not be in the future")
+    .refine((v) => Date.parse(v) >= Date.UTC(1970, 0, 1), "must not be before 1970")
+    .optional(),
+});
+
+export const threadQuery = z.strictObject({
+  limit: z.coerce
+    .number({ error: "must be an integer from 1 to 100" })
+    .int("must be an integer from 1 to 100")
+    .min(1, "must be an integer from 1 to 100")
+    .max(100, "must be an integer from 1 to 100")
+    .default(50),
+  cursor: z.string().max(512, "is too long to be a cursor").optional(),
+});
+
+export const messageResponse = z.object({
+  message_id: z.number().int(),
+  contact_id: z.number().int(),
+  content: z.string(),
+  direction: z.enum(["inbound", "outbound"]),
+  timestamp: z.string(),
+});

@@ -1,0 +1,27 @@
+import { randomBytes } from "node:crypto";
+import { createContactQueries } from "./contacts/queries.ts";
+import { createCursorCodec } from "./conversations/cursor.ts";
+import { createConversationQueries } from "./conversations/queries.ts";
+import { createSampleKeeper } from "./conversations/search-sample.ts";
+import type { Pool } from "./db/pool.ts";
+import type { Logger } from "./logger.ts";
+import { createMessageQueries } from "./messages/queries.ts";
+
+const SAMPLE_REFRESH_MS = 5 * 60_000;
+
+/** Every domain's queries over one pool, wired once: what the app serves and the tests exercise. */
+export async function createServices(pool: Pool, logger: Logger, cursorSecret: string | undefined) {
+  if (!cursorSecret) logger.warn("CURSOR_SECRET is not set: cursors will not survive a restart");
+  const sample = createSampleKeeper(pool, logger, SAMPLE_REFRESH_MS);
+  await sample.refresh();
+  return {
+    cursors: createCursorCodec(cursorSecret ?? randomBytes(32).toString("hex")),
+    conversations: createConversationQueries(pool, sample),
+    contacts: createContactQueries(pool),
+    messages: createMessageQueries(pool),
+    /** Stop on shutdown: it refreshes on a timer. */
+    sample,
+  };
+}
+
+export type Services = Awaited<ReturnType<typeof createServices>>;
