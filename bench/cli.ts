@@ -10,12 +10,12 @@ import { z } from "zod";
 import { loadConfig } from "../src/config.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
-import { createPool } from "../src/db/pool.ts";
+import { createPool, type Pool } from "../src/db/pool.ts";
 import { freePort } from "../src/db/process.ts";
 import { createLogger } from "../src/logger.ts";
 import { seed } from "../src/seed/seed.ts";
 import { measureBaseline } from "./baseline.ts";
-import { databaseTime, type LoadResult, load } from "./load.ts";
+import { databaseTime, ingest, type LoadResult, load } from "./load.ts";
 import { formatMarkdown, type Row } from "./report.ts";
 import { buildScenarios } from "./scenarios.ts";
 
@@ -120,6 +120,9 @@ async function main(): Promise<number> {
         console.log(line(row));
       }
     }
+    const writes = await measureWrites(pool, api, size.contacts, options.connections, duration, rows);
+    rows.push(...writes.rows);
+    for (const row of writes.rows) console.log(line(row));
     const ceiling = await measureCeiling(api, options.connections, duration, children);
     const page1 = rows.find((r) => r.name === "page 1" && r.connections === options.connections);
     const baseline = await measureBaseline(pool, options.quick ? 1 : 3);
@@ -130,6 +133,7 @@ async function main(): Promise<number> {
       durationSeconds: duration,
       rows,
       ceiling: { ...ceiling, ourShare: page1 ? page1.requestsPerSecond / ceiling.requestsPerSecond : null },
+      mixed: writes.mixed,
       baseline,
     };
     await writeReport(report, options.quick);
@@ -153,6 +157,55 @@ const failedRow = (r: Row) => r.non2xx > 0 || r.errors > 0 || r.requestsPerSecon
 function line(r: Row): string {
   const ms = (v: number) => v.toFixed(1).padStart(7);
   return `${`${r.group} | ${r.name}`.padEnd(52)} ${String(r.connections).padStart(3)} conn ${Math.round(r.requestsPerSecond).toString().padStart(7)} req/s  p50${ms(r.p50)}  p99${ms(r.p99)}  max${ms(r.max)}  db ${r.dbMs?.toFixed(2) ?? "-"} ms${failedRow(r) ? "  FAILED" : ""}`;
+}
+
+/**
+ * Ingest through the API alone, then together with page-1 reads on one connection, whose p99 is compared with
+ * the read-only figure. The messages written are deleted afterwards (the triggers restore every pointer).
+ */
+async function measureWrites(
+  pool: Pool,
+  api: string,
+  contacts: number,
+  connections: number,
+  duration: number,
+  readRows: Row[],
+) {
+  const { rows: before } = await pool.query<{ max: number }>(
+    "SELECT coalesce(max(id), 0) AS max FROM messages",
+  );
+  const write = { group: "write", path: "/contacts/:id/messages", dbMs: null, connections };
+  const alone = {
+    ...write,
+    name: "ingest (POST message)",
+    ...(await ingest(api, contacts, connections, duration)),
+  };
+  const [during, reads] = await Promise.all([
+    ingest(api, contacts, connections, duration),
+    load(`${api}/conversations`, 1, duration),
+  ]);
+  const mixedRows: Row[] = [
+    alone,
+    { ...write, name: "ingest, with page-1 reads", ...during },
+    {
+      group: "write",
+      name: "page 1 read, during ingest",
+      path: "/conversations",
+      dbMs: null,
+      connections: 1,
+      ...reads,
+    },
+  ];
+  const readOnly = readRows.find((r) => r.name === "page 1" && r.connections === 1);
+  await pool.query("DELETE FROM messages WHERE id > $1", [before[0]?.max ?? 0]);
+  return {
+    rows: mixedRows,
+    mixed: {
+      ingestPerSecond: during.requestsPerSecond,
+      readP99: reads.p99,
+      readOnlyP99: readOnly?.p99 ?? null,
+    },
+  };
 }
 
 async function startApi(databaseUrl: string, secret: string, children: ChildProcess[]): Promise<string> {

@@ -12,7 +12,41 @@ export type LoadResult = {
 
 /** One autocannon run on loopback, bounded in time. Latencies in milliseconds. */
 export async function load(url: string, connections: number, durationSeconds: number): Promise<LoadResult> {
-  const result = await autocannon({ url, connections, duration: durationSeconds, pipelining: 1 });
+  return summarise(await autocannon({ url, connections, duration: durationSeconds, pipelining: 1 }));
+}
+
+const LINES = [
+  "On my way!",
+  "Can you send the invoice again?",
+  "Thanks, received.",
+  "Is the shop open on Sunday?",
+];
+
+/** Messages posted to random contacts (ids 1..contacts), as a client app would, for a bounded time. */
+export async function ingest(api: string, contacts: number, connections: number, durationSeconds: number) {
+  const result = await autocannon({
+    url: api,
+    connections,
+    duration: durationSeconds,
+    requests: [
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        setupRequest: (request) => ({
+          ...request,
+          path: `/contacts/${1 + Math.floor(Math.random() * contacts)}/messages`,
+          body: JSON.stringify({
+            content: LINES[Math.floor(Math.random() * LINES.length)],
+            direction: Math.random() < 0.5 ? "inbound" : "outbound",
+          }),
+        }),
+      },
+    ],
+  });
+  return summarise(result);
+}
+
+function summarise(result: autocannon.Result): LoadResult {
   return {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,

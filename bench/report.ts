@@ -12,6 +12,7 @@ type Report = {
   rows: Row[];
   ceiling: LoadResult & { ourShare: number | null };
   baseline: Baseline;
+  mixed: { ingestPerSecond: number; readP99: number; readOnlyP99: number | null };
 };
 
 const f = (v: number, digits = 1) => v.toFixed(digits);
@@ -30,6 +31,8 @@ export function formatMarkdown(report: Report): string {
       (r) =>
         `| ${r.group} | ${r.name} | ${r.connections} | ${Math.round(r.requestsPerSecond)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${r.dbMs === null ? "-" : f(r.dbMs, 2)} | ${r.requestsPerSecond === 0 ? "**no answer**" : r.non2xx + r.errors > 0 ? `**${r.non2xx + r.errors}**` : 0} |`,
     ),
+    "",
+    `Mixed load: ${Math.round(report.mixed.ingestPerSecond)} messages/s ingested while page-1 reads on one connection had p99 ${f(report.mixed.readP99)} ms (read-only: ${report.mixed.readOnlyP99 === null ? "-" : f(report.mixed.readOnlyP99)} ms).`,
     "",
     `Ceiling (bare Express 5 route, same body from memory): ${Math.round(ceiling.requestsPerSecond)} req/s; page 1 reaches ${ceiling.ourShare === null ? "-" : `${Math.round(ceiling.ourShare * 100)}%`} of it.`,
     "",
