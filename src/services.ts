@@ -13,7 +13,12 @@ const SAMPLE_REFRESH_MS = 5 * 60_000;
 export async function createServices(pool: Pool, logger: Logger, cursorSecret: string | undefined) {
   if (!cursorSecret) logger.warn("CURSOR_SECRET is not set: cursors will not survive a restart");
   const sample = createSampleKeeper(pool, logger, SAMPLE_REFRESH_MS);
-  await sample.refresh();
+  const firstSample = sample.refresh().catch((error: unknown) => {
+    logger.warn(
+      { err: error },
+      "reading the search sample failed; searches use index plans until the next refresh",
+    );
+  });
   return {
     cursors: createCursorCodec(cursorSecret ?? randomBytes(32).toString("hex")),
     conversations: createConversationQueries(pool, sample),
@@ -21,6 +26,8 @@ export async function createServices(pool: Pool, logger: Logger, cursorSecret: s
     messages: createMessageQueries(pool),
     /** Stop on shutdown: it refreshes on a timer. */
     sample,
+    /** Resolves once the first sample is read (tests wait for it; the server does not). */
+    ready: firstSample,
   };
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Pool } from "../db/pool.ts";
+import { readOnlyWith } from "../db/transaction.ts";
 import type { Position } from "./cursor.ts";
 import { chooseStrategy, type Strategy, UNBOUNDED } from "./planner.ts";
 import type { SampleKeeper } from "./search-sample.ts";
@@ -41,19 +42,10 @@ export function createConversationQueries(pool: Pool, sample: SampleKeeper) {
   // sequential scan, the fastest way to find a term no index can narrow (1–2 characters, punctuation).
   const scan = async (values: unknown[]) => {
     const started = performance.now();
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN READ ONLY");
-      await client.query("SET LOCAL enable_bitmapscan = off");
-      const { rows } = await client.query<Row>({ text: SEARCH_INDEX, values });
-      await client.query("COMMIT");
-      return { row: rows[0] as Row, ms: performance.now() - started };
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    const { rows } = await readOnlyWith(pool, { enable_bitmapscan: "off" }, (client) =>
+      client.query<Row>({ text: SEARCH_INDEX, values }),
+    );
+    return { row: rows[0] as Row, ms: performance.now() - started };
   };
   const keyset = (req: PageRequest) => {
     const after = req.after ?? START;

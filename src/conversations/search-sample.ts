@@ -1,4 +1,6 @@
+import type pg from "pg";
 import type { Pool } from "../db/pool.ts";
+import { readOnlyWith } from "../db/transaction.ts";
 import type { Logger } from "../logger.ts";
 
 /**
@@ -18,8 +20,15 @@ export type SearchSample = {
 
 export type SampleKeeper = { current(): SearchSample; refresh(): Promise<void>; stop(): void };
 
+/**
+ * Until the first sample is read, the planner sees an empty one and picks the plans that need no estimate
+ * (trigram index, or scan); requests are served meanwhile.
+ */
+
 const SAMPLE_CONVERSATIONS = 600;
-const MESSAGES_PER_CONVERSATION = 200;
+const MESSAGES_PER_CONVERSATION = 50;
+/** Reading the sample is background work: it may take longer than a request is allowed to. */
+const SAMPLE_TIMEOUT_MS = 120_000;
 const EMPTY: SearchSample = {
   conversations: [],
   sampledMessages: 0,
@@ -39,14 +48,18 @@ export function createSampleKeeper(pool: Pool, logger: Logger, refreshMs: number
   return { current: () => sample, refresh, stop: () => clearInterval(timer) };
 }
 
-async function loadSample(pool: Pool): Promise<SearchSample> {
-  const totals = await pool.query<{ contacts: number; messages: number }>(
+function loadSample(pool: Pool): Promise<SearchSample> {
+  return readOnlyWith(pool, { statement_timeout: String(SAMPLE_TIMEOUT_MS) }, readSample);
+}
+
+async function readSample(db: pg.PoolClient): Promise<SearchSample> {
+  const totals = await db.query<{ contacts: number; messages: number }>(
     `SELECT greatest((SELECT reltuples FROM pg_class WHERE oid = 'contacts'::regclass), 0)::float8 AS contacts,
             greatest((SELECT reltuples FROM pg_class WHERE oid = 'messages'::regclass), 0)::float8 AS messages`,
   );
   const { contacts, messages } = totals.rows[0] ?? { contacts: 0, messages: 0 };
   const percent = Math.min(100, (100 * SAMPLE_CONVERSATIONS * 1.2) / Math.max(contacts, 1));
-  const { rows } = await pool.query<SampledConversation>(
+  const { rows } = await db.query<SampledConversation>(
     `SELECT lower(c.name) AS name, c.phone_digits AS digits, recent.text, recent.messages
        FROM contacts c TABLESAMPLE BERNOULLI ($1)
        CROSS JOIN LATERAL (

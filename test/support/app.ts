@@ -20,6 +20,7 @@ export type TestServer = {
 
 export async function startTestServer(db: TestDatabase): Promise<TestServer> {
   const services = await createServices(db.pool, testLogger, "test-secret-test-secret");
+  await services.ready;
   const app = createApp({
     pool: db.pool,
     logger: testLogger,

@@ -1,0 +1,28 @@
+import type pg from "pg";
+import type { Pool } from "./pool.ts";
+
+/**
+ * Runs `work` in a read-only transaction with settings that apply to it alone (SET LOCAL semantics), e.g. a
+ * longer statement timeout for background work, or a planner switch for one query.
+ */
+export async function readOnlyWith<T>(
+  pool: Pool,
+  settings: Record<string, string>,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN READ ONLY");
+    for (const [name, value] of Object.entries(settings)) {
+      await client.query("SELECT set_config($1, $2, true)", [name, value]);
+    }
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
