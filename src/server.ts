@@ -15,7 +15,7 @@ import { createServices } from "./services.ts";
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
-type Running = { server?: Server; pool?: Pool; db?: Database; stopSample?: () => void };
+type Running = { server?: Server; pools?: Pool[]; db?: Database; stopSample?: () => void };
 
 async function main(): Promise<void> {
   const config = readConfigOrExit();
@@ -34,11 +34,12 @@ async function main(): Promise<void> {
 async function start(config: Config, logger: Logger, running: Running): Promise<void> {
   running.db = await openDatabase(config, logger);
   const pool = createPool({ url: running.db.url, logger, ...poolOptions(config) });
-  running.pool = pool;
+  const listPool = createPool({ url: running.db.url, logger, ...poolOptions(config), plans: "generic" });
+  running.pools = [pool, listPool];
   const migrations = await loadMigrations();
   await migrate(pool, logger, migrations);
   if (config.seed.onStart) await seedIfEmpty(running.db.url, config.seed, logger);
-  const services = await createServices(pool, logger, config.cursorSecret);
+  const services = await createServices({ pool, listPool }, logger, config.cursorSecret);
   running.stopSample = services.sample.stop;
   const app = createApp({ pool, logger, latestMigration: latestVersion(migrations), services });
   running.server = await listen(app, config.http.host, config.http.port);
@@ -86,7 +87,9 @@ async function crash(error: unknown, running: Running, logger: Logger): Promise<
 async function release(running: Running, logger: Logger): Promise<void> {
   if (running.server) await drain(running.server);
   running.stopSample?.();
-  await running.pool?.end().catch((error: unknown) => logger.warn({ err: error }, "closing the pool failed"));
+  for (const pool of running.pools ?? []) {
+    await pool.end().catch((error: unknown) => logger.warn({ err: error }, "closing a pool failed"));
+  }
   await running.db?.close();
 }
 

@@ -9,8 +9,15 @@ import { createMessageQueries } from "./messages/queries.ts";
 
 const SAMPLE_REFRESH_MS = 5 * 60_000;
 
-/** Every domain's queries over one pool, wired once: what the app serves and the tests exercise. */
-export async function createServices(pool: Pool, logger: Logger, cursorSecret: string | undefined) {
+/**
+ * Every domain's queries, wired once: what the app serves and the tests exercise. `listPool` serves the
+ * conversation list with cached generic plans (see createPool); everything else uses `pool`.
+ */
+export async function createServices(
+  { pool, listPool }: { pool: Pool; listPool: Pool },
+  logger: Logger,
+  cursorSecret: string | undefined,
+) {
   if (!cursorSecret) logger.warn("CURSOR_SECRET is not set: cursors will not survive a restart");
   const sample = createSampleKeeper(pool, logger, SAMPLE_REFRESH_MS);
   const firstSample = sample.refresh().catch((error: unknown) => {
@@ -21,7 +28,7 @@ export async function createServices(pool: Pool, logger: Logger, cursorSecret: s
   });
   return {
     cursors: createCursorCodec(cursorSecret ?? randomBytes(32).toString("hex")),
-    conversations: createConversationQueries(pool, sample),
+    conversations: createConversationQueries({ pool, listPool }, sample),
     contacts: createContactQueries(pool),
     messages: createMessageQueries(pool),
     /** Stop on shutdown: it refreshes on a timer. */

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Pool } from "../db/pool.ts";
+import { isoMicros, isoMillis } from "../db/timestamps.ts";
 import { readOnlyWith } from "../db/transaction.ts";
 import type { Position } from "./cursor.ts";
 import { chooseStrategy, type Strategy, UNBOUNDED } from "./planner.ts";
@@ -28,15 +29,53 @@ export const STATEMENTS = { list: LIST, searchWalk: SEARCH_WALK, searchIndex: SE
 /** Before the first conversation: the largest (timestamp, id) position. */
 const START: Position = { at: "infinity", id: Number.MAX_SAFE_INTEGER };
 
-type Row = { body: string; fetched: number; next_at: string | null; next_id: number | null };
+type Row = {
+  message_id: number;
+  content: string;
+  timestamp: string;
+  direction: string;
+  contact_id: number;
+  name: string;
+  phone_number: string;
+  match_id: number | null;
+  match_content: string | null;
+  match_timestamp: string | null;
+  last_message_at: string;
+};
 
-export function createConversationQueries(pool: Pool, sample: SampleKeeper) {
-  // `name` makes a statement prepared once per connection: for the list, planning costs more than running.
-  // Searches are planned each time: their best plan depends on the term.
+/** The brief's response fields, in its order; `match` only when message content matched. */
+function render(row: Row) {
+  return {
+    message_id: row.message_id,
+    content: row.content,
+    timestamp: isoMillis(row.timestamp),
+    direction: row.direction,
+    contact_id: row.contact_id,
+    name: row.name,
+    phone_number: row.phone_number,
+    ...(row.match_id === null
+      ? {}
+      : {
+          match: {
+            message_id: row.match_id,
+            content: row.match_content,
+            timestamp: isoMillis(row.match_timestamp as string),
+          },
+        }),
+  };
+}
+
+export function createConversationQueries(
+  { pool, listPool }: { pool: Pool; listPool: Pool },
+  sample: SampleKeeper,
+) {
+  // The list is a named statement on listPool: prepared once per connection, one generic plan, no planning
+  // per call (which costs more than running it). Searches are planned per call: their best plan depends on
+  // the term.
   const run = async (text: string, values: unknown[], name?: string) => {
     const started = performance.now();
-    const { rows } = await pool.query<Row>({ text, values, ...(name ? { name } : {}) });
-    return { row: rows[0] as Row, ms: performance.now() - started };
+    const { rows } = await (name ? listPool : pool).query<Row>({ text, values, ...(name ? { name } : {}) });
+    return { rows, ms: performance.now() - started };
   };
   // The index plan's statement with bitmap scans off: PostgreSQL then reads messages in one parallel
   // sequential scan, the fastest way to find a term no index can narrow (1–2 characters, punctuation).
@@ -45,24 +84,28 @@ export function createConversationQueries(pool: Pool, sample: SampleKeeper) {
     const { rows } = await readOnlyWith(pool, { enable_bitmapscan: "off" }, (client) =>
       client.query<Row>({ text: SEARCH_INDEX, values }),
     );
-    return { row: rows[0] as Row, ms: performance.now() - started };
+    return { rows, ms: performance.now() - started };
   };
   const keyset = (req: PageRequest) => {
     const after = req.after ?? START;
     return [after.at, after.id, req.limit, req.offset];
   };
-  const toPage = (row: Row, limit: number, dbMs: number, plan: Page["plan"]): Page => ({
-    body: row.body,
-    // A full page may have a successor; a short one is the last.
-    next: row.fetched === limit && row.next_at && row.next_id ? { at: row.next_at, id: row.next_id } : null,
-    dbMs,
-    plan,
-  });
+  const toPage = (rows: Row[], limit: number, dbMs: number, plan: Page["plan"]): Page => {
+    const last = rows.at(-1);
+    return {
+      body: JSON.stringify(rows.map(render)),
+      // A full page may have a successor; a short one is the last.
+      next:
+        rows.length === limit && last ? { at: isoMicros(last.last_message_at), id: last.contact_id } : null,
+      dbMs,
+      plan,
+    };
+  };
 
   return {
     async list(req: PageRequest): Promise<Page> {
-      const { row, ms } = await run(LIST, keyset(req), "conversations-list");
-      return toPage(row, req.limit, ms, "list");
+      const { rows, ms } = await run(LIST, keyset(req), "conversations-list");
+      return toPage(rows, req.limit, ms, "list");
     },
 
     search(term: SearchTerm, req: PageRequest): Promise<Page> {
@@ -73,14 +116,14 @@ export function createConversationQueries(pool: Pool, sample: SampleKeeper) {
     async searchWith(strategy: Strategy, term: SearchTerm, req: PageRequest): Promise<Page> {
       const values = [...keyset(req), term.pattern, term.digitsPattern];
       const answer = async (kind: "index" | "scan", spentMs = 0): Promise<Page> => {
-        const { row, ms } = kind === "index" ? await run(SEARCH_INDEX, values) : await scan(values);
-        return toPage(row, req.limit, spentMs + ms, kind);
+        const { rows, ms } = kind === "index" ? await run(SEARCH_INDEX, values) : await scan(values);
+        return toPage(rows, req.limit, spentMs + ms, kind);
       };
       if (strategy.kind !== "walk") return answer(strategy.kind);
       const walked = await run(SEARCH_WALK, [...values, strategy.budget]);
       // A short page from a bounded walk may only mean the budget ran out: the other plan settles it.
-      if (walked.row.fetched === req.limit || strategy.budget === UNBOUNDED) {
-        return toPage(walked.row, req.limit, walked.ms, "walk");
+      if (walked.rows.length === req.limit || strategy.budget === UNBOUNDED) {
+        return toPage(walked.rows, req.limit, walked.ms, "walk");
       }
       return answer(term.hasTrigram ? "index" : "scan", walked.ms);
     },

@@ -3,16 +3,28 @@ import type { Logger } from "../logger.ts";
 
 export type Pool = pg.Pool;
 
-export type PoolOptions = { url: string; size: number; statementTimeoutMs: number; logger: Logger };
+export type PoolOptions = {
+  url: string;
+  size: number;
+  statementTimeoutMs: number;
+  logger: Logger;
+  /**
+   * "generic": prepared statements reuse one plan instead of being planned per call. Only for statements
+   * whose plan shape cannot go wrong for any value (the conversation list); searches need per-value plans.
+   */
+  plans?: "per-call" | "generic";
+};
 
 // bigint (int8) columns: our ids fit in a JS number (2^53) for any realistic table.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+// timestamptz stays text (see timestamps.ts): exact to the microsecond, and no Date built per value.
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (value) => value);
 
 /**
  * Every connection carries a statement timeout, so no query can hold a connection longer than that;
  * a timed-out query fails with SQLSTATE 57014 and its connection goes back to the pool healthy.
  */
-export function createPool({ url, size, statementTimeoutMs, logger }: PoolOptions): Pool {
+export function createPool({ url, size, statementTimeoutMs, logger, plans = "per-call" }: PoolOptions): Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: size,
@@ -20,7 +32,7 @@ export function createPool({ url, size, statementTimeoutMs, logger }: PoolOption
     idle_in_transaction_session_timeout: statementTimeoutMs * 2,
     connectionTimeoutMillis: 5_000,
     application_name: "inbox",
-    options: "-c timezone=UTC",
+    options: `-c timezone=UTC${plans === "generic" ? " -c plan_cache_mode=force_generic_plan" : ""}`,
   });
   // An idle connection dropped by the server emits here; unhandled, it would crash the process.
   pool.on("error", (error) => logger.warn({ err: error }, "idle database connection failed"));

@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { latestVersion, loadMigrations } from "../../src/db/migrate.ts";
+import { createPool } from "../../src/db/pool.ts";
 import { createApp } from "../../src/http/app.ts";
 import { createServices, type Services } from "../../src/services.ts";
 import type { TestDatabase } from "./database.ts";
@@ -19,7 +20,14 @@ export type TestServer = {
 };
 
 export async function startTestServer(db: TestDatabase): Promise<TestServer> {
-  const services = await createServices(db.pool, testLogger, "test-secret-test-secret");
+  const listPool = createPool({
+    url: db.url,
+    size: 4,
+    statementTimeoutMs: 30_000,
+    logger: testLogger,
+    plans: "generic",
+  });
+  const services = await createServices({ pool: db.pool, listPool }, testLogger, "test-secret-test-secret");
   await services.ready;
   const app = createApp({
     pool: db.pool,
@@ -38,7 +46,7 @@ export async function startTestServer(db: TestDatabase): Promise<TestServer> {
     close: () =>
       new Promise((resolve) => {
         services.sample.stop();
-        server.close(() => resolve());
+        server.close(() => listPool.end().then(() => resolve()));
         server.closeAllConnections();
       }),
   };

@@ -4,7 +4,8 @@ import type { Pool } from "../../src/db/pool.ts";
  * The slow, obvious answer: every contact and message in memory, conversations and searches computed in
  * plain JavaScript, to compare the optimised queries against.
  */
-type Message = { id: number; contact_id: number; content: string; direction: string; timestamp: Date };
+/** `micros`: the timestamp in microseconds since the epoch, the database's own precision. */
+type Message = { id: number; contact_id: number; content: string; direction: string; micros: number };
 type Contact = { id: number; name: string; phone_number: string };
 
 export type Expected = {
@@ -18,12 +19,16 @@ export type Expected = {
   match?: { message_id: number; content: string; timestamp: string };
 };
 
-const newer = (a: Message, b: Message) => a.timestamp.getTime() - b.timestamp.getTime() || a.id - b.id;
+const newer = (a: Message, b: Message) => a.micros - b.micros || a.id - b.id;
+const iso = (m: Message) => new Date(Math.floor(m.micros / 1000)).toISOString();
 
 export async function loadOracle(pool: Pool) {
   const contacts = (await pool.query<Contact>("SELECT id, name, phone_number FROM contacts")).rows;
   const messages = (
-    await pool.query<Message>(`SELECT id, contact_id, content, direction, "timestamp" FROM messages`)
+    await pool.query<Message>(
+      `SELECT id, contact_id, content, direction, (extract(epoch FROM "timestamp") * 1000000)::float8 AS micros
+         FROM messages`,
+    )
   ).rows;
   const byContact = new Map<number, Message[]>();
   for (const m of messages) byContact.set(m.contact_id, [...(byContact.get(m.contact_id) ?? []), m]);
@@ -37,14 +42,12 @@ export async function loadOracle(pool: Pool) {
   const render = (c: Contact, last: Message, hit?: Message): Expected => ({
     message_id: last.id,
     content: last.content,
-    timestamp: last.timestamp.toISOString(),
+    timestamp: iso(last),
     direction: last.direction,
     contact_id: c.id,
     name: c.name,
     phone_number: c.phone_number,
-    ...(hit
-      ? { match: { message_id: hit.id, content: hit.content, timestamp: hit.timestamp.toISOString() } }
-      : {}),
+    ...(hit ? { match: { message_id: hit.id, content: hit.content, timestamp: iso(hit) } } : {}),
   });
 
   return {
