@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import express, { type Express } from "express";
 import { pinoHttp } from "pino-http";
 import { contactRoutes } from "../contacts/routes.ts";
@@ -10,6 +11,8 @@ import type { Services } from "../services.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import { healthRoutes } from "./health.ts";
 import { openApiRoutes } from "./openapi.ts";
+
+const WEB_DIR = fileURLToPath(new URL("../web/", import.meta.url));
 
 export type AppDeps = {
   pool: Pool;
@@ -32,6 +35,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(contactRoutes(services.contacts));
   app.use(messageRoutes(services.messages, services.cursors));
   app.use(openApiRoutes());
+  // The inbox page (GET /) and its scripts, as written: no build step.
+  app.use(express.static(WEB_DIR, { index: "index.html", maxAge: "1h" }));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

@@ -45,6 +45,7 @@ export function createMessageQueries(pool: Pool) {
      * (contact_id, timestamp DESC, id DESC), the same cost at any depth.
      */
     async thread(contactId: number, after: Position | null, limit: number) {
+      const started = performance.now();
       const { rows } = await pool.query<Message & { cursor_at: string }>(
         `SELECT ${FIELDS}, to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
            FROM messages
@@ -56,6 +57,7 @@ export function createMessageQueries(pool: Pool) {
       if (rows.length === 0 && !(await contactExists(pool, contactId))) throw notFound("contact");
       const last = rows.at(-1);
       return {
+        dbMs: performance.now() - started,
         messages: rows.map(({ cursor_at: _, ...message }) => message),
         next: rows.length === limit && last ? { at: last.cursor_at, id: last.message_id } : null,
       };

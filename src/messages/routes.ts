@@ -19,6 +19,7 @@ export function messageRoutes(messages: MessageQueries, cursors: CursorCodec): R
     const scope = `thread:${contactId}`;
     const after = query.cursor ? cursors.decode(query.cursor, scope) : null;
     const page = await messages.thread(contactId, after, query.limit);
+    res.setHeader("Server-Timing", `db;dur=${page.dbMs.toFixed(2)}`);
     if (page.next) {
       const cursor = cursors.encode(page.next, scope);
       res.setHeader("X-Next-Cursor", cursor);
