@@ -22,6 +22,27 @@ const envSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(5_000),
   DB_CONNECT_RETRIES: integer(0, 100).default(8),
   CURSOR_SECRET: z.string().min(16).optional(),
+  API_TOKEN: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean),
+    )
+    .refine((tokens) => tokens.every((t) => t.length >= 16), "each token must be at least 16 characters")
+    .optional(),
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .optional(),
+  RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000).default(0),
+  DB_QUEUE_LIMIT: integer(0, 100_000).default(100),
   SEED_ON_START: flag.default(true),
   SEED_CONTACTS: integer(1, 10_000_000).default(100_000),
   SEED_MESSAGES: integer(1, 500_000_000).default(5_000_000),
@@ -42,6 +63,12 @@ export type Config = Readonly<{
     connectRetries: number;
   }>;
   cursorSecret: string | undefined;
+  security: Readonly<{
+    apiTokens: readonly string[];
+    corsOrigins: readonly string[];
+    rateLimitPerMinute: number;
+    dbQueueLimit: number;
+  }>;
   seed: Readonly<{
     onStart: boolean;
     contacts: number;
@@ -73,6 +100,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectRetries: e.DB_CONNECT_RETRIES,
     }),
     cursorSecret: e.CURSOR_SECRET,
+    security: Object.freeze({
+      apiTokens: Object.freeze(e.API_TOKEN ?? []),
+      corsOrigins: Object.freeze(e.CORS_ORIGINS ?? []),
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      dbQueueLimit: e.DB_QUEUE_LIMIT,
+    }),
     seed: Object.freeze({
       onStart: e.SEED_ON_START,
       contacts: e.SEED_CONTACTS,

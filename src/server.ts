@@ -41,9 +41,22 @@ async function start(config: Config, logger: Logger, running: Running): Promise<
   if (config.seed.onStart) await seedIfEmpty(running.db.url, config.seed, logger);
   const services = await createServices({ pool, listPool }, logger, config.cursorSecret);
   running.stopSample = services.sample.stop;
-  const app = createApp({ pool, logger, latestMigration: latestVersion(migrations), services });
+  const loopbackOnly = isLoopback(config.http.host);
+  if (config.security.apiTokens.length === 0) {
+    logger.warn(
+      loopbackOnly
+        ? "API_TOKEN is not set: the API is open to anyone who can reach this loopback address"
+        : "API_TOKEN is not set: reads are open and writes are refused (this server listens beyond loopback)",
+    );
+  }
+  const security = { ...config.security, loopbackOnly };
+  const app = createApp({ pool, logger, latestMigration: latestVersion(migrations), services, security });
   running.server = await listen(app, config.http.host, config.http.port);
   logger.info(`Inbox listening on http://${config.http.host}:${config.http.port}`);
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
 }
 
 function poolOptions(config: Config) {

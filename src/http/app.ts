@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import express, { type Express } from "express";
 import { pinoHttp } from "pino-http";
+import type { Config } from "../config.ts";
 import { contactRoutes } from "../contacts/routes.ts";
 import { conversationRoutes } from "../conversations/routes.ts";
 import type { Pool } from "../db/pool.ts";
@@ -11,14 +12,19 @@ import type { Services } from "../services.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import { healthRoutes } from "./health.ts";
 import { openApiRoutes } from "./openapi.ts";
+import { crossOrigin, rateLimitPerClient, requireToken, securityHeaders, shedWhenBusy } from "./security.ts";
 
 const WEB_DIR = fileURLToPath(new URL("../web/", import.meta.url));
+
+/** The routes of the API proper: what tokens, rate limits and load shedding apply to. */
+const API_PATHS = ["/conversations", "/contacts", "/messages"];
 
 export type AppDeps = {
   pool: Pool;
   logger: Logger;
   latestMigration: number;
   services: Services;
+  security: Config["security"] & { loopbackOnly: boolean };
 };
 
 /** The Express application, with no process concerns (ports, signals): what tests import. */
@@ -28,8 +34,16 @@ export function createApp(deps: AppDeps): Express {
   app.set("etag", false);
   app.set("query parser", "simple");
   app.use(requestLogger(deps.logger));
-  app.use(express.json({ limit: "64kb" }));
+  app.use(securityHeaders());
+  app.use(crossOrigin(deps.security.corsOrigins));
   app.use(healthRoutes(deps.pool, deps.latestMigration));
+  app.use(
+    API_PATHS,
+    rateLimitPerClient(deps.security.rateLimitPerMinute),
+    requireToken(deps.security.apiTokens, deps.security.loopbackOnly),
+    shedWhenBusy(deps.pool, deps.security.dbQueueLimit),
+  );
+  app.use(express.json({ limit: "64kb" }));
   const { services } = deps;
   app.use(conversationRoutes(services.conversations, services.cursors));
   app.use(contactRoutes(services.contacts));

@@ -8,6 +8,13 @@
 
 export class ApiError extends Error {}
 
+const TOKEN_KEY = "inbox-token";
+
+/** Kept for this browser tab only; sent as a Bearer token. */
+export function setToken(/** @type {string} */ token) {
+  sessionStorage.setItem(TOKEN_KEY, token);
+}
+
 /**
  * @param {string} path
  * @param {AbortSignal} signal
@@ -17,7 +24,9 @@ export async function getPage(path, signal) {
   const started = performance.now();
   let response;
   try {
-    response = await fetch(path, { signal, headers: { accept: "application/json" } });
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    const headers = { accept: "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    response = await fetch(path, { signal, headers });
   } catch (error) {
     if (signal.aborted) throw error;
     throw new ApiError(
@@ -25,6 +34,10 @@ export async function getPage(path, signal) {
     );
   }
   const body = await response.json().catch(() => null);
+  if (response.status === 401) {
+    window.dispatchEvent(new CustomEvent("inbox:token-needed"));
+    throw new ApiError("This server needs an access token: enter it above.");
+  }
   if (!response.ok) {
     const detail = body && typeof body.detail === "string" ? body.detail : `HTTP ${response.status}`;
     throw new ApiError(response.status >= 500 ? `The server could not answer: ${detail}` : detail);

@@ -1,5 +1,5 @@
 // @ts-check
-import { getPage } from "./api.js";
+import { getPage, setToken } from "./api.js";
 import { createFeed } from "./feed.js";
 import { conversationItem, messageItem } from "./render.js";
 
@@ -80,6 +80,20 @@ $("conversations").addEventListener("click", (event) => {
 $("thread-close").addEventListener("click", closeThread);
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape" && !threadPane.hidden) closeThread();
+});
+
+$("search-form").addEventListener("submit", (event) => event.preventDefault());
+
+const tokenForm = /** @type {HTMLFormElement} */ ($("token-form"));
+window.addEventListener("inbox:token-needed", () => {
+  tokenForm.hidden = false;
+  $("token").focus();
+});
+tokenForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  setToken(/** @type {HTMLInputElement} */ ($("token")).value.trim());
+  tokenForm.hidden = true;
+  void conversations.restart();
 });
 
 /** @type {ReturnType<typeof setTimeout> | undefined} */

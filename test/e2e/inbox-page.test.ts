@@ -138,6 +138,24 @@ describe("the inbox page", { skip }, () => {
     await page.unroute(api);
   });
 
+  test("a server with API_TOKEN: the page asks for the token once, then works", async () => {
+    const token = "page-test-token-0123456789";
+    const guarded = await startTestServer(db, { apiTokens: [token] });
+    const tab = await browser.newPage();
+    try {
+      await tab.goto(guarded.url);
+      await tab.waitForSelector("#token-form:not([hidden])");
+      assert.match((await tab.textContent("#list-state")) ?? "", /access token/);
+      await tab.fill("#token", token);
+      await tab.press("#token", "Enter");
+      await tab.waitForFunction(() => document.querySelectorAll("button.conversation").length >= 50);
+      assert.equal(await tab.isHidden("#token-form"), true);
+    } finally {
+      await tab.close();
+      await guarded.close();
+    }
+  });
+
   test("no results and a narrow screen", async () => {
     await page.fill("#search", "zzqqxxj");
     await page.waitForFunction(() =>

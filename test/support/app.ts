@@ -14,12 +14,25 @@ export type TestServer = {
     method: string,
     path: string,
     body?: unknown,
+    headers?: Record<string, string>,
   ): Promise<{ status: number; headers: Headers; body: unknown }>;
   close(): Promise<void>;
   services: Services;
 };
 
-export async function startTestServer(db: TestDatabase): Promise<TestServer> {
+type Security = Parameters<typeof createApp>[0]["security"];
+const OPEN: Security = {
+  apiTokens: [],
+  corsOrigins: [],
+  rateLimitPerMinute: 0,
+  dbQueueLimit: 100,
+  loopbackOnly: true,
+};
+
+export async function startTestServer(
+  db: TestDatabase,
+  security: Partial<Security> = {},
+): Promise<TestServer> {
   const listPool = createPool({
     url: db.url,
     size: 4,
@@ -34,6 +47,7 @@ export async function startTestServer(db: TestDatabase): Promise<TestServer> {
     logger: testLogger,
     latestMigration: latestVersion(await loadMigrations()),
     services,
+    security: { ...OPEN, ...security },
   });
   const server = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
@@ -42,7 +56,7 @@ export async function startTestServer(db: TestDatabase): Promise<TestServer> {
     url,
     services,
     get: (path) => request("GET", url + path),
-    send: (method, path, body) => request(method, url + path, body),
+    send: (method, path, body, headers) => request(method, url + path, body, headers),
     close: () =>
       new Promise((resolve) => {
         services.sample.stop();
@@ -52,11 +66,11 @@ export async function startTestServer(db: TestDatabase): Promise<TestServer> {
   };
 }
 
-async function request(method: string, url: string, body?: unknown) {
-  const init: RequestInit = { method };
+async function request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+  const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.body = typeof body === "string" ? body : JSON.stringify(body);
-    init.headers = { "content-type": "application/json" };
+    init.headers = { ...headers, "content-type": "application/json" };
   }
   const response = await fetch(url, init);
   const text = await response.text();
