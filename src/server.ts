@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { type Config, ConfigError, isInteractive, loadConfig } from "./config.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { latestVersion, loadMigrations, migrate } from "./db/migrate.ts";
@@ -63,15 +63,24 @@ function poolOptions(config: Config) {
   return { size: config.db.poolSize, statementTimeoutMs: config.db.statementTimeoutMs };
 }
 
+/**
+ * Explicit limits against slow or oversized requests: headers within 10 s and 16 KB, a whole request within
+ * 30 s, idle keep-alive sockets closed after 5 s.
+ */
 function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
+    const server = createServer(
+      { maxHeaderSize: 16 * 1024, headersTimeout: 10_000, requestTimeout: 30_000 },
+      app,
+    );
+    server.keepAliveTimeout = 5_000;
     server.once("listening", () => resolve(server));
     server.once("error", (error: NodeJS.ErrnoException) => {
       const reason =
         error.code === "EADDRINUSE" ? "is already in use (set PORT to another port)" : error.message;
       reject(new Error(`cannot listen on ${host}:${port}: ${reason}`));
     });
+    server.listen(port, host);
   });
 }
 
