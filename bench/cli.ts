@@ -145,10 +145,23 @@ async function main(): Promise<number> {
       );
     return failed.length > 0 ? 1 : 0;
   } finally {
-    for (const child of children) child.kill("SIGTERM");
+    // The API server drains and closes its pool before PostgreSQL stops under it.
+    await Promise.all(children.map(stopChild));
     await pool.end();
     await db.close();
   }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
 }
 
 /** Errors, non-2xx answers, or no answer at all within the run (requests slower than the run itself). */

@@ -26,7 +26,7 @@ export type SampleKeeper = { current(): SearchSample; refresh(): Promise<void>; 
  */
 
 const SAMPLE_CONVERSATIONS = 600;
-const MESSAGES_PER_CONVERSATION = 50;
+const MESSAGES_PER_CONVERSATION = 200;
 /** Reading the sample is background work: it may take longer than a request is allowed to. */
 const SAMPLE_TIMEOUT_MS = 120_000;
 const EMPTY: SearchSample = {

@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { after, before, describe, test } from "node:test";
+import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+
+/** The command-line tools as a user runs them: exit codes, messages, and what a killed seed leaves behind. */
+type Result = { code: number | null; signal: NodeJS.Signals | null; output: string };
+
+function run(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  killWhen?: RegExp,
+): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+      env: { ...process.env, LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const collect = (chunk: Buffer) => {
+      output += chunk;
+      if (killWhen?.test(output)) child.kill("SIGKILL");
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.on("exit", (code, signal) => resolve({ code, signal, output }));
+  });
+}
+
+describe("npm run seed", () => {
+  let db: TestDatabase;
+  before(async () => {
+    db = await createTestDatabase();
+  });
+  after(async () => db.drop());
+  const seedCli = (args: string[], killWhen?: RegExp) =>
+    run("src/seed/cli.ts", args, { DATABASE_URL: db.url }, killWhen);
+  const counts = async () =>
+    (
+      await db.pool.query(
+        "SELECT (SELECT count(*) FROM contacts)::int AS c, (SELECT count(*) FROM messages)::int AS m",
+      )
+    ).rows[0];
+
+  for (const args of [
+    ["--contacts", "-5"],
+    ["--contacts", "10", "--messages", "5"],
+    ["--seed", "abc"],
+    ["--bogus"],
+    ["--messages", "ten"],
+  ]) {
+    test(`usage error, exit 2: ${args.join(" ")}`, async () => {
+      const result = await seedCli(args);
+      assert.equal(result.code, 2, result.output);
+      assert.match(result.output, /Usage: npm run seed/);
+    });
+  }
+
+  test("--help", async () => {
+    const result = await seedCli(["--help"]);
+    assert.equal(result.code, 0);
+    assert.match(result.output, /--reset/);
+  });
+
+  test("a missing content file: exit 1 naming it, database untouched", async () => {
+    const result = await seedCli([
+      "--contacts",
+      "10",
+      "--messages",
+      "50",
+      "--content",
+      "/nope/message_content.csv",
+    ]);
+    assert.equal(result.code, 1);
+    assert.match(result.output, /\/nope\/message_content\.csv/);
+    assert.deepEqual(await counts(), { c: 0, m: 0 });
+  });
+
+  test("killed in the middle of a reset: the previous data stays; the next run redoes it cleanly", async () => {
+    const first = await seedCli(["--contacts", "200", "--messages", "2000", "--seed", "1"]);
+    assert.equal(first.code, 0, first.output);
+    assert.deepEqual(await counts(), { c: 200, m: 2000 });
+    const killed = await seedCli(
+      ["--contacts", "3000", "--messages", "400000", "--seed", "2", "--reset"],
+      /contacts: done/,
+    );
+    assert.equal(killed.signal, "SIGKILL", killed.output);
+    assert.deepEqual(await counts(), { c: 200, m: 2000 }, "the interrupted load rolled back");
+    const again = await seedCli(["--contacts", "300", "--messages", "3000", "--seed", "2", "--reset"]);
+    assert.equal(again.code, 0, again.output);
+    assert.deepEqual(await counts(), { c: 300, m: 3000 });
+    const skipped = await seedCli(["--contacts", "300", "--messages", "3000"]);
+    assert.match(skipped.output, /nothing to do/);
+  });
+});
+
+describe("npm run bench", () => {
+  for (const args of [["--bogus"], ["--duration", "0"], ["--connections", "lots"]]) {
+    test(`usage error, exit 2: ${args.join(" ")}`, async () => {
+      const result = await run("bench/cli.ts", args);
+      assert.equal(result.code, 2, result.output);
+      assert.match(result.output, /Usage: npm run bench/);
+    });
+  }
+});
