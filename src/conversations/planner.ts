@@ -13,7 +13,7 @@ export type Strategy = { kind: "walk"; budget: number } | { kind: "index" } | { 
 
 const WALK_MS_PER_CONVERSATION = 0.2;
 const INDEX_MS_BASE = 25;
-const INDEX_MS_PER_MATCH = 0.005;
+const INDEX_MS_PER_MATCH = 0.007;
 /** The walk may examine this many times the conversations the estimate says it needs. */
 const WALK_BUDGET_FACTOR = 4;
 const WALK_BUDGET_MIN = 500;

@@ -4,7 +4,7 @@ import { readOnlyWith } from "../db/transaction.ts";
 import type { Logger } from "../logger.ts";
 
 /**
- * A random sample of conversations held in memory (names, digits, recent message texts), from which the
+ * A random sample of recent conversations held in memory (names, digits, recent message texts), from which the
  * planner estimates, in well under a millisecond, how common a search term is before choosing a plan.
  * Refreshed in the background so it follows the data as messages arrive. It is a sample of conversations,
  * not a cache of texts: results always come from the database.
@@ -26,6 +26,8 @@ export type SampleKeeper = { current(): SearchSample; refresh(): Promise<void>; 
  */
 
 const SAMPLE_CONVERSATIONS = 600;
+/** The population sampled: the conversations the first pages of a walk go through. */
+const RECENT_CONVERSATIONS = 6_000;
 const MESSAGES_PER_CONVERSATION = 200;
 /** Reading the sample is background work: it may take longer than a request is allowed to. */
 const SAMPLE_TIMEOUT_MS = 120_000;
@@ -58,17 +60,22 @@ async function readSample(db: pg.PoolClient): Promise<SearchSample> {
             greatest((SELECT reltuples FROM pg_class WHERE oid = 'messages'::regclass), 0)::float8 AS messages`,
   );
   const { contacts, messages } = totals.rows[0] ?? { contacts: 0, messages: 0 };
-  const percent = Math.min(100, (100 * SAMPLE_CONVERSATIONS * 1.2) / Math.max(contacts, 1));
+  const fraction = Math.min(1, SAMPLE_CONVERSATIONS / Math.max(1, Math.min(RECENT_CONVERSATIONS, contacts)));
+  // Drawn from the most recent conversations: the walk starts there, and recent conversations are busier
+  // (more messages, more matches) than a uniform sample would suggest.
   const { rows } = await db.query<SampledConversation>(
     `SELECT lower(c.name) AS name, c.phone_digits AS digits, recent.text, recent.messages
-       FROM contacts c TABLESAMPLE BERNOULLI ($1)
+       FROM (SELECT id, name, phone_digits FROM contacts
+              WHERE last_message_id IS NOT NULL
+              ORDER BY last_message_at DESC, id DESC
+              LIMIT $1) c
        CROSS JOIN LATERAL (
              SELECT coalesce(string_agg(lower(m.content), E'\\n'), '') AS text, count(*)::int AS messages
                FROM (SELECT content FROM messages WHERE contact_id = c.id
                       ORDER BY "timestamp" DESC, id DESC LIMIT $2) m) recent
-      WHERE c.last_message_id IS NOT NULL
+      WHERE random() < $4
       LIMIT $3`,
-    [percent, MESSAGES_PER_CONVERSATION, SAMPLE_CONVERSATIONS],
+    [RECENT_CONVERSATIONS, MESSAGES_PER_CONVERSATION, SAMPLE_CONVERSATIONS, fraction],
   );
   return {
     conversations: rows,
