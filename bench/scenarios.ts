@@ -4,7 +4,7 @@ import type { Pool } from "../src/db/pool.ts";
 export type Scenario = { name: string; group: string; path: string };
 
 /**
- * Search terms by class (docs/search-plans.md). The name and phone terms are drawn from the data, so they
+ * Search terms by class (docs/search.md). The name and phone terms are drawn from the data, so they
  * match whatever was seeded; the others are fixed words of the chat corpus.
  */
 const FIXED_TERMS: Array<[string, string]> = [

@@ -5,7 +5,7 @@ import type { SearchTerm } from "./search-term.ts";
  * Which plan answers a search fastest. Walking conversations in order costs per conversation examined, so
  * it suits terms many conversations match; the trigram index costs per matching message, so it suits rare
  * terms. Both costs are estimated from the in-memory sample, with per-unit costs measured on the full
- * 100k/5M data set (docs/search-plans.md). The walk gets a budget: if the estimate was wrong, the walk stops
+ * 100k/5M data set (docs/search.md). The walk gets a budget: if the estimate was wrong, the walk stops
  * early and the index plan (or, for terms without a trigram, a parallel scan) answers instead, so a wrong
  * guess costs a bounded amount.
  */

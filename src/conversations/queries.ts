@@ -23,7 +23,7 @@ const LIST = inPage(sql("list.sql"));
 const SEARCH_WALK = inPage(sql("search-walk.sql"));
 const SEARCH_INDEX = inPage(sql("search-index.sql"));
 
-/** The full statements, for docs/search-plans.md (bench/explain.ts). */
+/** The full statements, for docs/plans.md (bench/explain.ts). */
 export const STATEMENTS = { list: LIST, searchWalk: SEARCH_WALK, searchIndex: SEARCH_INDEX };
 
 /** Before the first conversation: the largest (timestamp, id) position. */
