@@ -5,8 +5,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseArgs } from "node:util";
 import { z } from "zod";
+import { parseCommandLine } from "../src/cli-options.ts";
 import { loadConfig } from "../src/config.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
@@ -45,36 +45,18 @@ const optionsSchema = z.object({
 
 type Options = z.infer<typeof optionsSchema>;
 
-function usage(message: string): never {
-  console.error(`${message}\n\n${HELP}`);
-  process.exit(2);
-}
-
 function parseOptions(argv: string[]): Options {
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        duration: { type: "string" },
-        connections: { type: "string" },
-        quick: { type: "boolean" },
-        content: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    usage((error as Error).message);
-  }
-  if (values.help) {
-    console.log(HELP);
-    process.exit(0);
-  }
-  const parsed = optionsSchema.safeParse(values);
-  if (!parsed.success)
-    usage(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
-  return parsed.data;
+  return parseCommandLine(
+    argv,
+    {
+      duration: { type: "string" },
+      connections: { type: "string" },
+      quick: { type: "boolean" },
+      content: { type: "string" },
+    },
+    optionsSchema,
+    HELP,
+  );
 }
 
 const contentPath = (given?: string) =>

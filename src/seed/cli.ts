@@ -1,5 +1,5 @@
-import { parseArgs } from "node:util";
 import { z } from "zod";
+import { parseCommandLine } from "../cli-options.ts";
 import { ConfigError, isInteractive, loadConfig } from "../config.ts";
 import { openDatabase } from "../db/database.ts";
 import { migrate } from "../db/migrate.ts";
@@ -43,38 +43,19 @@ const optionsSchema = z
     path: ["messages"],
   });
 
-function usage(message: string): never {
-  console.error(`${message}\n\n${HELP}`);
-  process.exit(2);
-}
-
 function parseOptions(argv: string[]) {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        contacts: { type: "string" },
-        messages: { type: "string" },
-        content: { type: "string" },
-        seed: { type: "string" },
-        reset: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    usage((error as Error).message);
-  }
-  if (values.help) {
-    console.log(HELP);
-    process.exit(0);
-  }
-  const parsed = optionsSchema.safeParse(values);
-  if (!parsed.success) {
-    usage(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
-  }
-  return parsed.data;
+  return parseCommandLine(
+    argv,
+    {
+      contacts: { type: "string" },
+      messages: { type: "string" },
+      content: { type: "string" },
+      seed: { type: "string" },
+      reset: { type: "boolean" },
+    },
+    optionsSchema,
+    HELP,
+  );
 }
 
 async function main(): Promise<void> {
