@@ -1,24 +1,14 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { createRandom } from "../src/seed/random.ts";
-import { startTestServer, type TestServer } from "./support/app.ts";
-import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+import { testServerForFile } from "./support/app.ts";
 import { loadOracle } from "./support/oracle.ts";
 
 const WRITERS = 16;
 const OPERATIONS_PER_WRITER = 200;
 const SHARED_CONTACTS = 4;
 
-let db: TestDatabase;
-let server: TestServer;
-before(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db);
-});
-after(async () => {
-  await server.close();
-  await db.drop();
-});
+const ctx = testServerForFile();
 
 /**
  * 16 writers hammer 4 shared contacts with inserts (random, repeated and current timestamps, so back-dated
@@ -28,7 +18,7 @@ after(async () => {
 test("concurrent inserts and deletes keep every conversation exact", async () => {
   const contacts: number[] = [];
   for (let i = 0; i < SHARED_CONTACTS; i++) {
-    const res = await server.send("POST", "/contacts", {
+    const res = await ctx.server.send("POST", "/contacts", {
       name: `Shared ${i}`,
       phone_number: `+1 646 555 01${i}0`,
     });
@@ -42,7 +32,7 @@ test("concurrent inserts and deletes keep every conversation exact", async () =>
     for (let op = 0; op < OPERATIONS_PER_WRITER; op++) {
       if (mine.length > 0 && random.chance(0.2)) {
         const [id] = mine.splice(random.int(mine.length), 1);
-        const res = await server.send("DELETE", `/messages/${id}`);
+        const res = await ctx.server.send("DELETE", `/messages/${id}`);
         if (res.status !== 204) failures++;
         continue;
       }
@@ -51,7 +41,7 @@ test("concurrent inserts and deletes keep every conversation exact", async () =>
         direction: random.chance(0.5) ? "inbound" : "outbound",
       };
       if (random.chance(0.7)) body.timestamp = times[random.int(times.length)] as string;
-      const res = await server.send(
+      const res = await ctx.server.send(
         "POST",
         `/contacts/${contacts[random.int(contacts.length)]}/messages`,
         body,
@@ -64,21 +54,21 @@ test("concurrent inserts and deletes keep every conversation exact", async () =>
   const failures = await Promise.all(Array.from({ length: WRITERS }, (_, i) => writer(i + 1)));
   assert.deepEqual(failures, Array(WRITERS).fill(0), "every write answered as expected");
 
-  const { rows } = await db.pool.query(`
+  const { rows } = await ctx.db.pool.query(`
     SELECT count(*)::int AS wrong FROM contacts c
       LEFT JOIN LATERAL (SELECT m.id, m."timestamp" FROM messages m WHERE m.contact_id = c.id
                           ORDER BY m."timestamp" DESC, m.id DESC LIMIT 1) l ON true
      WHERE (c.last_message_id, c.last_message_at) IS DISTINCT FROM (l.id, l."timestamp")`);
   assert.equal(rows[0].wrong, 0);
-  const oracle = await loadOracle(db.pool);
+  const oracle = await loadOracle(ctx.db.pool);
   assert.ok(oracle.messages.length > WRITERS * OPERATIONS_PER_WRITER * 0.5);
-  assert.deepEqual((await server.get("/conversations")).body, oracle.expected().slice(0, 50));
+  assert.deepEqual((await ctx.server.get("/conversations")).body, oracle.expected().slice(0, 50));
 });
 
 /** Two sessions interleaved by hand, at the points where a trigger that read before locking would go wrong. */
 async function twoSessions() {
-  const a = await db.pool.connect();
-  const b = await db.pool.connect();
+  const a = await ctx.db.pool.connect();
+  const b = await ctx.db.pool.connect();
   const release = () => {
     a.release();
     b.release();
@@ -87,13 +77,13 @@ async function twoSessions() {
 }
 
 async function contactWithMessages(times: string[]): Promise<{ contact: number; ids: number[] }> {
-  const { rows } = await db.pool.query<{ id: number }>(
+  const { rows } = await ctx.db.pool.query<{ id: number }>(
     "INSERT INTO contacts (name, phone_number) VALUES ('Race', '+1 917 ' || (random() * 1e7)::bigint) RETURNING id",
   );
   const contact = (rows[0] as { id: number }).id;
   const ids: number[] = [];
   for (const t of times) {
-    const res = await db.pool.query<{ id: number }>(
+    const res = await ctx.db.pool.query<{ id: number }>(
       `INSERT INTO messages (contact_id, content, direction, "timestamp") VALUES ($1, 'm', 'inbound', $2) RETURNING id`,
       [contact, t],
     );
@@ -103,7 +93,8 @@ async function contactWithMessages(times: string[]): Promise<{ contact: number; 
 }
 
 const pointer = async (contact: number) =>
-  (await db.pool.query("SELECT last_message_id AS id FROM contacts WHERE id = $1", [contact])).rows[0]?.id;
+  (await ctx.db.pool.query("SELECT last_message_id AS id FROM contacts WHERE id = $1", [contact])).rows[0]
+    ?.id;
 
 test("a back-dated insert racing the delete of the latest message ends as the latest", async () => {
   const { contact, ids } = await contactWithMessages(["2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z"]);

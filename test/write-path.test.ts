@@ -1,18 +1,8 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { startTestServer, type TestServer } from "./support/app.ts";
-import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+import { describe, test } from "node:test";
+import { testServerForFile } from "./support/app.ts";
 
-let db: TestDatabase;
-let server: TestServer;
-before(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer(db);
-});
-after(async () => {
-  await server.close();
-  await db.drop();
-});
+const ctx = testServerForFile();
 
 type Contact = {
   id: number;
@@ -30,9 +20,10 @@ type Message = {
 
 let phoneSeq = 5550000;
 const newContact = async (name = "Ada Lovelace") =>
-  (await server.send("POST", "/contacts", { name, phone_number: `+1 (212) ${phoneSeq++}` })).body as Contact;
+  (await ctx.server.send("POST", "/contacts", { name, phone_number: `+1 (212) ${phoneSeq++}` }))
+    .body as Contact;
 const post = (contactId: number, body: object) =>
-  server.send("POST", `/contacts/${contactId}/messages`, body);
+  ctx.server.send("POST", `/contacts/${contactId}/messages`, body);
 const expectProblem = (res: { status: number; body: unknown }, status: number, field: string) => {
   assert.equal(res.status, status, JSON.stringify(res.body));
   assert.match((res.body as { detail: string }).detail, new RegExp(field));
@@ -40,7 +31,7 @@ const expectProblem = (res: { status: number; body: unknown }, status: number, f
 
 describe("contacts", () => {
   test("create, read, rename: the change shows in search at once", async () => {
-    const created = await server.send("POST", "/contacts", {
+    const created = await ctx.server.send("POST", "/contacts", {
       name: "  Grace Hopper ",
       phone_number: "+44 20 7946 0958",
     });
@@ -50,20 +41,22 @@ describe("contacts", () => {
       { ...contact, id: 0 },
       { id: 0, name: "Grace Hopper", phone_number: "+44 20 7946 0958", last_message: null },
     );
-    assert.deepEqual((await server.get(`/contacts/${contact.id}`)).body, contact);
+    assert.deepEqual((await ctx.server.get(`/contacts/${contact.id}`)).body, contact);
     await post(contact.id, { content: "hello", direction: "inbound" });
-    const renamed = await server.send("PATCH", `/contacts/${contact.id}`, { name: "Rear Admiral Hopper" });
+    const renamed = await ctx.server.send("PATCH", `/contacts/${contact.id}`, {
+      name: "Rear Admiral Hopper",
+    });
     assert.equal((renamed.body as Contact).name, "Rear Admiral Hopper");
     assert.ok((renamed.body as Contact).last_message);
-    const found = (await server.get("/conversations?searchValue=admiral")).body as Array<{
+    const found = (await ctx.server.get("/conversations?searchValue=admiral")).body as Array<{
       contact_id: number;
     }>;
     assert.deepEqual(
       found.map((c) => c.contact_id),
       [contact.id],
     );
-    await server.send("PATCH", `/contacts/${contact.id}`, { phone_number: "+44 20 7946 1111" });
-    const byPhone = (await server.get("/conversations?searchValue=79461111")).body as Array<{
+    await ctx.server.send("PATCH", `/contacts/${contact.id}`, { phone_number: "+44 20 7946 1111" });
+    const byPhone = (await ctx.server.get("/conversations?searchValue=79461111")).body as Array<{
       contact_id: number;
     }>;
     assert.deepEqual(
@@ -73,12 +66,12 @@ describe("contacts", () => {
   });
 
   test("a duplicate phone number, however spelled, is a 409", async () => {
-    await server.send("POST", "/contacts", { name: "A", phone_number: "+1 415 555 0100" });
-    const again = await server.send("POST", "/contacts", { name: "B", phone_number: "1 (415) 555-0100" });
+    await ctx.server.send("POST", "/contacts", { name: "A", phone_number: "+1 415 555 0100" });
+    const again = await ctx.server.send("POST", "/contacts", { name: "B", phone_number: "1 (415) 555-0100" });
     expectProblem(again, 409, "phone_number");
     const other = await newContact();
     expectProblem(
-      await server.send("PATCH", `/contacts/${other.id}`, { phone_number: "14155550100" }),
+      await ctx.server.send("PATCH", `/contacts/${other.id}`, { phone_number: "14155550100" }),
       409,
       "phone_number",
     );
@@ -86,41 +79,44 @@ describe("contacts", () => {
 
   test("bad input is a 400 naming the field; unknown ids are 404", async () => {
     expectProblem(
-      await server.send("POST", "/contacts", { name: "", phone_number: "+1 555 0101" }),
+      await ctx.server.send("POST", "/contacts", { name: "", phone_number: "+1 555 0101" }),
       400,
       "name",
     );
     expectProblem(
-      await server.send("POST", "/contacts", { name: "x".repeat(256), phone_number: "+1 555 0101" }),
+      await ctx.server.send("POST", "/contacts", { name: "x".repeat(256), phone_number: "+1 555 0101" }),
       400,
       "name",
     );
     expectProblem(
-      await server.send("POST", "/contacts", { name: "X", phone_number: "call me" }),
+      await ctx.server.send("POST", "/contacts", { name: "X", phone_number: "call me" }),
       400,
       "phone_number",
     );
     expectProblem(
-      await server.send("POST", "/contacts", { name: "X", phone_number: "123" }),
+      await ctx.server.send("POST", "/contacts", { name: "X", phone_number: "123" }),
       400,
       "phone_number",
     );
     expectProblem(
-      await server.send("POST", "/contacts", { name: "X", phone_number: "5550101", admin: true }),
+      await ctx.server.send("POST", "/contacts", { name: "X", phone_number: "5550101", admin: true }),
       400,
       "admin",
     );
-    expectProblem(await server.send("POST", "/contacts", [1, 2]), 400, "body");
-    expectProblem(await server.send("POST", "/contacts", "{not json"), 400, "JSON");
-    expectProblem(await server.send("PATCH", "/contacts/1", {}), 400, "name, phone_number or both");
-    expectProblem(await server.get("/contacts/abc"), 400, "id");
-    expectProblem(await server.get("/contacts/0"), 400, "id");
-    expectProblem(await server.get("/contacts/99999999"), 404, "contact");
-    expectProblem(await server.send("PATCH", "/contacts/99999999", { name: "Nobody" }), 404, "contact");
+    expectProblem(await ctx.server.send("POST", "/contacts", [1, 2]), 400, "body");
+    expectProblem(await ctx.server.send("POST", "/contacts", "{not json"), 400, "JSON");
+    expectProblem(await ctx.server.send("PATCH", "/contacts/1", {}), 400, "name, phone_number or both");
+    expectProblem(await ctx.server.get("/contacts/abc"), 400, "id");
+    expectProblem(await ctx.server.get("/contacts/0"), 400, "id");
+    expectProblem(await ctx.server.get("/contacts/99999999"), 404, "contact");
+    expectProblem(await ctx.server.send("PATCH", "/contacts/99999999", { name: "Nobody" }), 404, "contact");
   });
 
   test("a body over 64 KB is a 413", async () => {
-    const res = await server.send("POST", "/contacts", { name: "x".repeat(70_000), phone_number: "5550102" });
+    const res = await ctx.server.send("POST", "/contacts", {
+      name: "x".repeat(70_000),
+      phone_number: "5550102",
+    });
     assert.equal(res.status, 413);
   });
 });
@@ -137,9 +133,9 @@ describe("messages", () => {
     });
     assert.equal(old.status, 201);
     assert.equal((old.body as Message).timestamp, "2020-01-01T00:00:00.000Z");
-    const view = (await server.get(`/contacts/${contact.id}`)).body as Contact;
+    const view = (await ctx.server.get(`/contacts/${contact.id}`)).body as Contact;
     assert.equal(view.last_message?.message_id, first.message_id);
-    const [top] = (await server.get("/conversations?limit=1")).body as Array<{ message_id: number }>;
+    const [top] = (await ctx.server.get("/conversations?limit=1")).body as Array<{ message_id: number }>;
     assert.equal(top?.message_id, first.message_id);
   });
 
@@ -151,16 +147,16 @@ describe("messages", () => {
     const b = (
       await post(contact.id, { content: "b", direction: "inbound", timestamp: "2024-01-02T00:00:00Z" })
     ).body as Message;
-    assert.equal((await server.send("DELETE", `/messages/${b.message_id}`)).status, 204);
+    assert.equal((await ctx.server.send("DELETE", `/messages/${b.message_id}`)).status, 204);
     assert.equal(
-      ((await server.get(`/contacts/${contact.id}`)).body as Contact).last_message?.message_id,
+      ((await ctx.server.get(`/contacts/${contact.id}`)).body as Contact).last_message?.message_id,
       a.message_id,
     );
-    await server.send("DELETE", `/messages/${a.message_id}`);
-    assert.equal(((await server.get(`/contacts/${contact.id}`)).body as Contact).last_message, null);
-    const listed = (await server.get("/conversations?searchValue=deletable")).body as unknown[];
+    await ctx.server.send("DELETE", `/messages/${a.message_id}`);
+    assert.equal(((await ctx.server.get(`/contacts/${contact.id}`)).body as Contact).last_message, null);
+    const listed = (await ctx.server.get("/conversations?searchValue=deletable")).body as unknown[];
     assert.deepEqual(listed, []);
-    expectProblem(await server.send("DELETE", `/messages/${a.message_id}`), 404, "message");
+    expectProblem(await ctx.server.send("DELETE", `/messages/${a.message_id}`), 404, "message");
   });
 
   test("the thread: newest first, by cursor, every message once", async () => {
@@ -177,7 +173,7 @@ describe("messages", () => {
     const seen: number[] = [];
     let path = `/contacts/${contact.id}/messages?limit=5`;
     for (;;) {
-      const res = await server.get(path);
+      const res = await ctx.server.get(path);
       seen.push(...(res.body as Message[]).map((m) => m.message_id));
       const link = res.headers.get("link");
       if (!link) break;
@@ -185,10 +181,10 @@ describe("messages", () => {
     }
     assert.deepEqual(seen, [...sent].reverse());
     const other = await newContact();
-    const cursor = (await server.get(`/contacts/${contact.id}/messages?limit=5`)).headers.get(
+    const cursor = (await ctx.server.get(`/contacts/${contact.id}/messages?limit=5`)).headers.get(
       "x-next-cursor",
     );
-    expectProblem(await server.get(`/contacts/${other.id}/messages?cursor=${cursor}`), 400, "cursor");
+    expectProblem(await ctx.server.get(`/contacts/${other.id}/messages?cursor=${cursor}`), 400, "cursor");
   });
 
   test("bad input is a 400 naming the field; an unknown contact is a 404", async () => {
@@ -206,8 +202,8 @@ describe("messages", () => {
     ];
     for (const [body, field] of cases) expectProblem(await post(contact.id, body), 400, field);
     expectProblem(await post(99_999_999, { content: "hi", direction: "inbound" }), 404, "contact");
-    expectProblem(await server.get("/contacts/99999999/messages"), 404, "contact");
-    expectProblem(await server.get(`/contacts/${contact.id}/messages?limit=0`), 400, "limit");
-    expectProblem(await server.send("DELETE", "/messages/x"), 400, "id");
+    expectProblem(await ctx.server.get("/contacts/99999999/messages"), 404, "contact");
+    expectProblem(await ctx.server.get(`/contacts/${contact.id}/messages?limit=0`), 400, "limit");
+    expectProblem(await ctx.server.send("DELETE", "/messages/x"), 400, "id");
   });
 });

@@ -14,7 +14,6 @@ export type SampledConversation = { name: string; digits: string; text: string; 
 export type SearchSample = {
   conversations: SampledConversation[];
   sampledMessages: number;
-  totalConversations: number;
   totalMessages: number;
 };
 
@@ -34,7 +33,6 @@ const SAMPLE_TIMEOUT_MS = 120_000;
 const EMPTY: SearchSample = {
   conversations: [],
   sampledMessages: 0,
-  totalConversations: 0,
   totalMessages: 0,
 };
 
@@ -80,7 +78,6 @@ async function readSample(db: pg.PoolClient): Promise<SearchSample> {
   return {
     conversations: rows,
     sampledMessages: rows.reduce((n, r) => n + r.messages, 0),
-    totalConversations: contacts,
     totalMessages: messages,
   };
 }

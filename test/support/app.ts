@@ -1,10 +1,10 @@
 import type { AddressInfo } from "node:net";
+import { after, before } from "node:test";
 import { latestVersion, loadMigrations } from "../../src/db/migrate.ts";
 import { createPool } from "../../src/db/pool.ts";
 import { createApp } from "../../src/http/app.ts";
 import { createServices, type Services } from "../../src/services.ts";
-import type { TestDatabase } from "./database.ts";
-import { testLogger } from "./database.ts";
+import { createTestDatabase, type TestDatabase, testLogger } from "./database.ts";
 
 /** The real Express app over a test database, listening on a free loopback port. */
 export type TestServer = {
@@ -75,4 +75,18 @@ async function request(method: string, url: string, body?: unknown, headers: Rec
   const response = await fetch(url, init);
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+/** A fresh database and the app over it for the tests of one file (created before them, dropped after). */
+export function testServerForFile(): { readonly db: TestDatabase; readonly server: TestServer } {
+  const context = {} as { db: TestDatabase; server: TestServer };
+  before(async () => {
+    context.db = await createTestDatabase();
+    context.server = await startTestServer(context.db);
+  });
+  after(async () => {
+    await context.server.close();
+    await context.db.drop();
+  });
+  return context;
 }
