@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { queryCancellable } from "../db/cancel.ts";
 import type { Pool } from "../db/pool.ts";
 import { isoMicros, isoMillis } from "../db/timestamps.ts";
 import { readOnlyWith } from "../db/transaction.ts";
@@ -15,7 +16,8 @@ export type Page = {
   plan: "list" | Strategy["kind"];
 };
 
-export type PageRequest = { after: Position | null; offset: number; limit: number };
+/** `signal` aborts when the HTTP client goes away: the statement then running is cancelled. */
+export type PageRequest = { after: Position | null; offset: number; limit: number; signal?: AbortSignal };
 
 const sql = (file: string) => readFileSync(new URL(`./sql/${file}`, import.meta.url), "utf8");
 const inPage = (strategy: string) => sql("page.sql").replace("{{page}}", strategy.trim());
@@ -72,17 +74,21 @@ export function createConversationQueries(
   // The list is a named statement on listPool: prepared once per connection, one generic plan, no planning
   // per call (which costs more than running it). Searches are planned per call: their best plan depends on
   // the term.
-  const run = async (text: string, values: unknown[], name?: string) => {
+  const run = async (text: string, values: unknown[], signal: AbortSignal | undefined, name?: string) => {
     const started = performance.now();
-    const { rows } = await (name ? listPool : pool).query<Row>({ text, values, ...(name ? { name } : {}) });
+    const config = { text, values, ...(name ? { name } : {}) };
+    const { rows } = await queryCancellable<Row>(name ? listPool : pool, config, signal);
     return { rows, ms: performance.now() - started };
   };
   // The index plan's statement with bitmap scans off: PostgreSQL then reads messages in one parallel
   // sequential scan, the fastest way to find a term no index can narrow (1–2 characters, punctuation).
-  const scan = async (values: unknown[]) => {
+  const scan = async (values: unknown[], signal: AbortSignal | undefined) => {
     const started = performance.now();
-    const { rows } = await readOnlyWith(pool, { enable_bitmapscan: "off" }, (client) =>
-      client.query<Row>({ text: SEARCH_INDEX, values }),
+    const { rows } = await readOnlyWith(
+      pool,
+      { enable_bitmapscan: "off" },
+      (client) => client.query<Row>({ text: SEARCH_INDEX, values }),
+      signal,
     );
     return { rows, ms: performance.now() - started };
   };
@@ -104,7 +110,7 @@ export function createConversationQueries(
 
   return {
     async list(req: PageRequest): Promise<Page> {
-      const { rows, ms } = await run(LIST, keyset(req), "conversations-list");
+      const { rows, ms } = await run(LIST, keyset(req), req.signal, "conversations-list");
       return toPage(rows, req.limit, ms, "list");
     },
 
@@ -116,11 +122,12 @@ export function createConversationQueries(
     async searchWith(strategy: Strategy, term: SearchTerm, req: PageRequest): Promise<Page> {
       const values = [...keyset(req), term.pattern, term.digitsPattern];
       const answer = async (kind: "index" | "scan", spentMs = 0): Promise<Page> => {
-        const { rows, ms } = kind === "index" ? await run(SEARCH_INDEX, values) : await scan(values);
+        const { rows, ms } =
+          kind === "index" ? await run(SEARCH_INDEX, values, req.signal) : await scan(values, req.signal);
         return toPage(rows, req.limit, spentMs + ms, kind);
       };
       if (strategy.kind !== "walk") return answer(strategy.kind);
-      const walked = await run(SEARCH_WALK, [...values, strategy.budget]);
+      const walked = await run(SEARCH_WALK, [...values, strategy.budget], req.signal);
       // A short page from a bounded walk may only mean the budget ran out: the other plan settles it.
       if (walked.rows.length === req.limit || strategy.budget === UNBOUNDED) {
         return toPage(walked.rows, req.limit, walked.ms, "walk");

@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { clientGoneSignal } from "../http/client-gone.ts";
 import type { CursorCodec } from "./cursor.ts";
 import type { ConversationQueries } from "./queries.ts";
 import { conversationsQuery } from "./schemas.ts";
@@ -15,6 +16,7 @@ export function conversationRoutes(queries: ConversationQueries, cursors: Cursor
       after: query.cursor ? cursors.decode(query.cursor, search) : null,
       offset: ((query.page ?? 1) - 1) * query.limit,
       limit: query.limit,
+      signal: clientGoneSignal(res),
     };
     const page = term ? await queries.search(term, request) : await queries.list(request);
     res.setHeader("Server-Timing", `db;dur=${page.dbMs.toFixed(2)};desc="${page.plan}"`);

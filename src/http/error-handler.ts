@@ -9,6 +9,10 @@ import { HttpError, notFound, unavailable } from "./errors.ts";
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
+    if (req.socket.destroyed) {
+      logger.info({ reqId: req.id }, "the client left before the answer; its database work was cancelled");
+      return;
+    }
     const problem = toHttpError(error);
     if (problem.status >= 500) logger.error({ err: error, reqId: req.id }, "request failed");
     if (res.headersSent) return res.destroy();

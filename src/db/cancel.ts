@@ -1,0 +1,54 @@
+import pg from "pg";
+
+/** What PostgreSQL gave the connection at start-up to identify it in a cancel request. */
+type BackendKey = { processID: number; secretKey: number; host: string; port: number };
+
+/** pg's protocol connection, with the two methods a cancel request needs (missing from @types/pg). */
+type CancelConnection = pg.Connection & {
+  connect(portOrPath: number | string, host?: string): void;
+  cancel(processID: number, secretKey: number): void;
+};
+
+/**
+ * Until the returned function is called, an abort of `signal` asks PostgreSQL to cancel whatever `client`
+ * runs: the statement fails with 57014 and the connection goes back to the pool healthy. The cancel request
+ * travels on a connection of its own (protocol CancelRequest, no login), so it works when the pool is full.
+ */
+export function cancelOnAbort(client: pg.PoolClient, signal: AbortSignal | undefined): () => void {
+  if (!signal) return () => {};
+  const cancel = () => sendCancel(client as unknown as BackendKey);
+  signal.addEventListener("abort", cancel, { once: true });
+  return () => signal.removeEventListener("abort", cancel);
+}
+
+function sendCancel({ processID, secretKey, host, port }: BackendKey): void {
+  const connection = new pg.Connection() as CancelConnection;
+  // Best effort: if the server is gone, so is the query.
+  connection.on("error", () => {});
+  connection.on("connect", () => {
+    connection.cancel(processID, secretKey);
+    connection.end();
+  });
+  if (host.startsWith("/")) connection.connect(`${host}/.s.PGSQL.${port}`);
+  else connection.connect(port, host);
+}
+
+/**
+ * Runs one statement on a pooled connection, cancelled in PostgreSQL if `signal` aborts (the HTTP client went
+ * away). A request that gave up while queued for a connection never reaches the database.
+ */
+export async function queryCancellable<R extends pg.QueryResultRow>(
+  pool: pg.Pool,
+  config: pg.QueryConfig,
+  signal: AbortSignal | undefined,
+): Promise<pg.QueryResult<R>> {
+  const client = await pool.connect();
+  const stop = cancelOnAbort(client, signal);
+  try {
+    signal?.throwIfAborted();
+    return await client.query<R>(config);
+  } finally {
+    stop();
+    client.release();
+  }
+}

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import { testServerForFile } from "../support/app.ts";
+
+const file = testServerForFile();
+
+/** Backends of this test's database waiting on a lock: the searches stuck behind the test's table lock. */
+async function waitingSearches(admin: pg.Client): Promise<number> {
+  const { rows } = await admin.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+  );
+  return rows[0]?.n ?? 0;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await sleep(25);
+  }
+  return false;
+}
+
+test("a search whose client disconnects is cancelled in PostgreSQL, and the connection is reused", async () => {
+  const locker = new pg.Client({ connectionString: file.db.url });
+  const admin = new pg.Client({ connectionString: file.db.url });
+  await Promise.all([locker.connect(), admin.connect()]);
+  try {
+    // The table lock makes every search wait inside PostgreSQL until it is released (or cancelled).
+    await locker.query("BEGIN; LOCK TABLE messages IN ACCESS EXCLUSIVE MODE");
+    const abandoned = Array.from({ length: 3 }, () => new AbortController());
+    const requests = abandoned.map((c, i) =>
+      fetch(`${file.server.url}/conversations?searchValue=hello${i}`, { signal: c.signal }).catch(
+        (error: Error) => error.name,
+      ),
+    );
+    assert.ok(await until(async () => (await waitingSearches(admin)) === 3, 5_000), "searches never waited");
+
+    for (const c of abandoned) c.abort();
+    assert.deepEqual(await Promise.all(requests), ["AbortError", "AbortError", "AbortError"]);
+    // Still inside the lock: only a cancel can have ended the waits (the statement timeout is 30 s here).
+    assert.ok(
+      await until(async () => (await waitingSearches(admin)) === 0, 3_000),
+      "the abandoned searches kept waiting in PostgreSQL",
+    );
+
+    await locker.query("ROLLBACK");
+    const after = await file.server.get("/conversations?searchValue=hello");
+    assert.equal(after.status, 200);
+    assert.equal(file.db.pool.waitingCount, 0);
+  } finally {
+    await locker.query("ROLLBACK").catch(() => {});
+    await Promise.all([locker.end(), admin.end()]);
+  }
+});
