@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import os from "node:os";
@@ -9,29 +9,7 @@ import { startEmbedded } from "../src/db/embedded.ts";
 import { freePort, isProcessAlive, waitForExit } from "../src/db/process.ts";
 import { serverSettings } from "../src/db/settings.ts";
 import { createTestDatabase, type TestDatabase, testLogger } from "./support/database.ts";
-
-/** `npm start`'s entry point as a real process: start, serve, refuse bad starts, stop on SIGTERM. */
-type Run = { child: ChildProcess; output: () => string; exit: Promise<number | null> };
-
-function startServer(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-    env: { ...process.env, NODE_ENV: "production", SEED_ON_START: "false", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk) => (output += chunk));
-  child.stderr?.on("data", (chunk) => (output += chunk));
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => output, exit };
-}
-
-async function waitFor(run: Run, text: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!run.output().includes(text)) {
-    if (Date.now() > deadline || run.child.exitCode !== null) assert.fail(`no "${text}" in: ${run.output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { startServerProcess, waitForOutput } from "./support/process.ts";
 
 describe("the server process", () => {
   let db: TestDatabase;
@@ -42,8 +20,8 @@ describe("the server process", () => {
 
   test("starts, answers health checks, and exits 0 on SIGTERM", async () => {
     const port = await freePort();
-    const run = startServer({ DATABASE_URL: db.url, PORT: String(port) });
-    await waitFor(run, `listening on http://127.0.0.1:${port}`);
+    const run = startServerProcess({ DATABASE_URL: db.url, PORT: String(port) });
+    await waitForOutput(run, `listening on http://127.0.0.1:${port}`);
     assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
     assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
     run.child.kill("SIGTERM");
@@ -54,20 +32,23 @@ describe("the server process", () => {
     const blocker = createServer().listen(0, "127.0.0.1");
     await new Promise((r) => blocker.once("listening", r));
     const port = (blocker.address() as { port: number }).port;
-    const run = startServer({ DATABASE_URL: db.url, PORT: String(port) });
+    const run = startServerProcess({ DATABASE_URL: db.url, PORT: String(port) });
     assert.equal(await run.exit, 1);
     assert.match(run.output(), new RegExp(`127\\.0\\.0\\.1:${port}.*already in use`));
     blocker.close();
   });
 
   test("an unreachable database: bounded retries, then exit 1 naming the host", async () => {
-    const run = startServer({ DATABASE_URL: "postgresql://u:p@127.0.0.1:9/inbox", DB_CONNECT_RETRIES: "1" });
+    const run = startServerProcess({
+      DATABASE_URL: "postgresql://u:p@127.0.0.1:9/inbox",
+      DB_CONNECT_RETRIES: "1",
+    });
     assert.equal(await run.exit, 1);
     assert.match(run.output(), /cannot reach PostgreSQL at 127\.0\.0\.1:9 after 2 attempts/);
   });
 
   test("a bad setting stops the process naming the variable", async () => {
-    const run = startServer({ PORT: "not-a-port" });
+    const run = startServerProcess({ PORT: "not-a-port" });
     assert.equal(await run.exit, 1);
     assert.match(run.output(), /PORT/);
   });

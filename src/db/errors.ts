@@ -7,3 +7,19 @@ export class DatabaseStartError extends Error {
 export class MigrationError extends Error {
   override name = "MigrationError";
 }
+
+/**
+ * node-postgres reports a lost or unobtainable connection as a plain Error with no SQLSTATE: these are its
+ * messages (pg/lib/client.js, pg-pool). Such a failure is the database being away, not a bug.
+ */
+const CONNECTION_FAILURES = [
+  /^Connection terminated/,
+  /is not queryable$/,
+  /^timeout exceeded when trying to connect$/,
+  /^timeout expired$/,
+];
+
+export function isConnectionFailure(error: unknown): boolean {
+  if (!(error instanceof Error) || "code" in error) return false;
+  return CONNECTION_FAILURES.some((pattern) => pattern.test(error.message));
+}

@@ -35,6 +35,13 @@ export function createPool({ url, size, statementTimeoutMs, logger, plans = "per
     options: `-c timezone=UTC${plans === "generic" ? " -c plan_cache_mode=force_generic_plan" : ""}`,
   });
   // An idle connection dropped by the server emits here; unhandled, it would crash the process.
-  pool.on("error", (error) => logger.warn({ err: error }, "idle database connection failed"));
+  // Only the message: pg attaches the whole client (with its connection string) to this error.
+  pool.on("error", (error) => logger.warn({ reason: error.message }, "idle database connection failed"));
+  // A connection lost while checked out (e.g. between two statements of a transaction) emits `error` on the
+  // client, and with no listener that is an uncaught exception. The statement in flight, or the next one,
+  // fails anyway (answered 503) and the pool discards the client on release.
+  pool.on("connect", (client) =>
+    client.on("error", (error) => logger.debug({ reason: error.message }, "database connection lost")),
+  );
   return pool;
 }

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { ZodError } from "zod";
+import { isConnectionFailure } from "../db/errors.ts";
 import type { Logger } from "../logger.ts";
 import { HttpError, notFound, unavailable } from "./errors.ts";
 
@@ -14,7 +15,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const problem = toHttpError(error);
-    if (problem.status >= 500) logger.error({ err: error, reqId: req.id }, "request failed");
+    if (problem.status === 500) logger.error({ err: error, reqId: req.id }, "request failed");
+    // The database away, or busy: expected under faults and load, one short line each.
+    else if (problem.status >= 500) logger.warn({ reqId: req.id, cause: String(error) }, problem.message);
     if (res.headersSent) return res.destroy();
     for (const [name, value] of Object.entries(problem.headers ?? {})) res.setHeader(name, value);
     res
@@ -37,7 +40,6 @@ export const notFoundHandler: RequestHandler = (req, _res, next) =>
 /** SQLSTATE classes and codes we expect; anything else is a bug and a 500. */
 const SQLSTATE: Record<string, () => HttpError> = {
   "57014": () => unavailable("the query took too long and was cancelled; try a narrower search"),
-  "57P01": () => unavailable("the database is restarting"),
   "53300": () => unavailable("the database has too many connections"),
   "23505": () => new HttpError(409, "conflict", "a record with the same unique value already exists"),
   "23503": () => notFound("referenced record"),
@@ -62,10 +64,14 @@ function toHttpError(error: unknown): HttpError {
   if (e.type === "encoding.unsupported" || e.type === "charset.unsupported")
     return new HttpError(415, "unsupported_encoding", "the body encoding is not supported");
   if (typeof e.code === "string") {
-    const mapped = SQLSTATE[e.code] ?? (e.code.startsWith("08") ? SQLSTATE["57P01"] : undefined);
+    const mapped = SQLSTATE[e.code];
     if (mapped) return mapped();
+    // Class 08 (connection exception) and 57P (shutdown, crash, starting up): the database is away for now.
+    if (e.code.startsWith("08") || e.code.startsWith("57P"))
+      return unavailable("the database is restarting or unreachable; retry");
     if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT"].includes(e.code))
       return unavailable("the database is unreachable");
   }
+  if (isConnectionFailure(error)) return unavailable("the connection to the database was lost; retry");
   return new HttpError(500, "internal", "internal error");
 }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { testServerForFile } from "../support/app.ts";
+import { eventually } from "../support/process.ts";
 
 const file = testServerForFile();
 
@@ -13,15 +13,6 @@ async function waitingSearches(admin: pg.Client): Promise<number> {
       WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
   );
   return rows[0]?.n ?? 0;
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await sleep(25);
-  }
-  return false;
 }
 
 test("a search whose client disconnects is cancelled in PostgreSQL, and the connection is reused", async () => {
@@ -37,13 +28,16 @@ test("a search whose client disconnects is cancelled in PostgreSQL, and the conn
         (error: Error) => error.name,
       ),
     );
-    assert.ok(await until(async () => (await waitingSearches(admin)) === 3, 5_000), "searches never waited");
+    assert.ok(
+      await eventually(async () => (await waitingSearches(admin)) === 3, 5_000),
+      "searches never waited",
+    );
 
     for (const c of abandoned) c.abort();
     assert.deepEqual(await Promise.all(requests), ["AbortError", "AbortError", "AbortError"]);
     // Still inside the lock: only a cancel can have ended the waits (the statement timeout is 30 s here).
     assert.ok(
-      await until(async () => (await waitingSearches(admin)) === 0, 3_000),
+      await eventually(async () => (await waitingSearches(admin)) === 0, 3_000),
       "the abandoned searches kept waiting in PostgreSQL",
     );
 
