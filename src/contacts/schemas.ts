@@ -6,7 +6,9 @@ export const contactName = z
   .string({ error: "must be a string" })
   .trim()
   .min(1, "must not be empty")
-  .max(255, "must be at most 255 characters");
+  .max(255, "must be at most 255 characters")
+  // PostgreSQL text cannot hold NUL, and no name needs a control character (they also break rendering).
+  .refine((v) => !/\p{Cc}/u.test(v), "must not contain control characters");
 
 /** Digits with the usual separators; 5 to 20 digits, as the database requires. */
 export const phoneNumber = z

@@ -57,6 +57,9 @@ function toHttpError(error: unknown): HttpError {
     );
   }
   const e = error as { type?: string; status?: number; code?: string };
+  // The router could not percent-decode a path segment (e.g. /contacts/%80).
+  if (error instanceof URIError && e.status === 400)
+    return new HttpError(400, "invalid_path", "the path is not valid percent-encoded UTF-8");
   if (e.type === "entity.parse.failed")
     return new HttpError(400, "malformed_json", "the body is not valid JSON");
   if (e.type === "entity.too.large")
