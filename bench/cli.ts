@@ -1,22 +1,18 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { parseCommandLine } from "../src/cli-options.ts";
-import { loadConfig } from "../src/config.ts";
-import { openDatabase } from "../src/db/database.ts";
-import { migrate } from "../src/db/migrate.ts";
-import { createPool, type Pool } from "../src/db/pool.ts";
+import type { Pool } from "../src/db/pool.ts";
 import { freePort } from "../src/db/process.ts";
-import { createLogger } from "../src/logger.ts";
-import { seed } from "../src/seed/seed.ts";
+import { startApi, stopChild } from "./api-process.ts";
 import { measureBaseline } from "./baseline.ts";
+import { openDataset } from "./dataset.ts";
 import { databaseTime, ingest, type LoadResult, load } from "./load.ts";
 import { formatMarkdown, type Row } from "./report.ts";
+import { machineName, writeResults } from "./results.ts";
 import { buildScenarios } from "./scenarios.ts";
 
 const HELP = `Usage: npm run bench -- [options]
@@ -59,37 +55,14 @@ function parseOptions(argv: string[]): Options {
   );
 }
 
-const contentPath = (given?: string) =>
-  given ?? ["../shared/data/message_content.csv", "data/message_content.csv"].find((p) => existsSync(p));
-
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   const duration = options.duration ?? (options.quick ? 3 : 10);
-  const size = options.quick
-    ? { contacts: 2_000, messages: 40_000 }
-    : { contacts: 100_000, messages: 5_000_000 };
-  const base = loadConfig();
-  const config = options.quick ? loadConfig({ ...process.env, PG_DATA_DIR: ".data/bench-quick" }) : base;
-  const logger = createLogger("warn", false);
-  const db = await openDatabase(config, logger);
-  const pool = createPool({ url: db.url, size: 2, statementTimeoutMs: 0, logger });
+  const { db, pool, size } = await openDataset(options.quick, options.content);
   const children: ChildProcess[] = [];
   try {
-    await migrate(pool, logger);
-    const seeded = await seed(
-      pool,
-      {
-        ...size,
-        contentPath: contentPath(options.content),
-        randomSeed: 42,
-        reset: false,
-        interactive: Boolean(process.stdout.isTTY),
-      },
-      (line) => console.log(line),
-    );
-    if (seeded.status === "seeded") console.log(`seeded in ${seeded.totalSeconds.toFixed(1)} s`);
     const secret = randomBytes(24).toString("hex");
-    const api = await startApi(db.url, secret, children);
+    const { url: api } = await startApi(db.url, secret, children);
     const scenarios = await buildScenarios(pool, secret);
     console.log(`warming up ${scenarios.length} scenarios…`);
     for (const s of scenarios) await databaseTime(api + s.path, 3);
@@ -110,7 +83,7 @@ async function main(): Promise<number> {
     const baseline = await measureBaseline(pool, options.quick ? 1 : 3);
     const report = {
       date: new Date().toISOString(),
-      machine: `${os.cpus()[0]?.model ?? "cpu"} × ${os.availableParallelism()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+      machine: machineName(),
       dataset: size,
       durationSeconds: duration,
       rows,
@@ -118,7 +91,11 @@ async function main(): Promise<number> {
       mixed: writes.mixed,
       baseline,
     };
-    await writeReport(report, options.quick);
+    await writeResults(
+      `${report.date.slice(0, 10)}${options.quick ? "-quick" : ""}`,
+      report,
+      formatMarkdown(report),
+    );
     const failed = rows.filter(failedRow);
     for (const r of failed)
       console.error(
@@ -132,18 +109,6 @@ async function main(): Promise<number> {
     await pool.end();
     await db.close();
   }
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
 }
 
 /** Errors, non-2xx answers, or no answer at all within the run (requests slower than the run itself). */
@@ -205,35 +170,6 @@ async function measureWrites(
   };
 }
 
-async function startApi(databaseUrl: string, secret: string, children: ChildProcess[]): Promise<string> {
-  const port = await freePort();
-  const child = fork("src/server.ts", [], {
-    execArgv: ["--import", "tsx"],
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      CURSOR_SECRET: secret,
-      SEED_ON_START: "false",
-      NODE_ENV: "production",
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-  });
-  children.push(child);
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error("the API server exited during start-up");
-    const ready = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return url;
-    await sleep(200);
-  }
-  throw new Error("the API server did not become ready within 60 s");
-}
-
 async function measureCeiling(api: string, connections: number, duration: number, children: ChildProcess[]) {
   const body = Buffer.from(await (await fetch(`${api}/conversations`)).arrayBuffer());
   const file = path.join(os.tmpdir(), `inbox-ceiling-${process.pid}.json`);
@@ -247,17 +183,6 @@ async function measureCeiling(api: string, connections: number, duration: number
     `ceiling (bare Express, same ${body.length}-byte body): ${Math.round(result.requestsPerSecond)} req/s`,
   );
   return result;
-}
-
-async function writeReport(report: Parameters<typeof formatMarkdown>[0], quick: boolean): Promise<void> {
-  const markdown = formatMarkdown(report);
-  console.log(`\n${markdown}`);
-  const dir = "bench/results";
-  await mkdir(dir, { recursive: true });
-  const stem = path.join(dir, `${report.date.slice(0, 10)}${quick ? "-quick" : ""}`);
-  await writeFile(`${stem}.md`, markdown);
-  await writeFile(`${stem}.json`, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`written ${stem}.md and ${stem}.json`);
 }
 
 main().then(

@@ -1,0 +1,52 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+import { freePort } from "../src/db/process.ts";
+
+/** The API server (`src/server.ts`) as a child process over `databaseUrl`, as it runs in production. */
+export type ApiProcess = { url: string; child: ChildProcess };
+
+export async function startApi(
+  databaseUrl: string,
+  secret: string,
+  children: ChildProcess[],
+): Promise<ApiProcess> {
+  const port = await freePort();
+  const child = fork("src/server.ts", [], {
+    execArgv: ["--import", "tsx"],
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      CURSOR_SECRET: secret,
+      SEED_ON_START: "false",
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error("the API server exited during start-up");
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return { url, child };
+    await sleep(200);
+  }
+  throw new Error("the API server did not become ready within 60 s");
+}
+
+/** SIGTERM (the server drains and closes its pools), SIGKILL after 15 s. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}

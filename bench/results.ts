@@ -1,0 +1,19 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+/** The machine a result was measured on, written next to every figure. */
+export function machineName(): string {
+  return `${os.cpus()[0]?.model ?? "cpu"} × ${os.availableParallelism()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
+}
+
+/** Prints the markdown and writes it with the raw JSON as bench/results/<stem>.md and .json. */
+export async function writeResults(stem: string, report: unknown, markdown: string): Promise<void> {
+  console.log(`\n${markdown}`);
+  const dir = "bench/results";
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, stem);
+  await writeFile(`${file}.md`, markdown);
+  await writeFile(`${file}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`written ${file}.md and ${file}.json`);
+}
