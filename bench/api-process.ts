@@ -26,16 +26,17 @@ export async function startApi(
   });
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
+  // Ready, and the search planner's sample read: measuring before it would measure the fallback plans.
+  for (let i = 0; i < 900; i++) {
     if (child.exitCode !== null) throw new Error("the API server exited during start-up");
     const ready = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
+      async (r) => r.ok && ((await r.json()) as { searchSample?: string }).searchSample === "loaded",
       () => false,
     );
     if (ready) return { url, child };
     await sleep(200);
   }
-  throw new Error("the API server did not become ready within 60 s");
+  throw new Error("the API server did not become ready within 180 s");
 }
 
 /** SIGTERM (the server drains and closes its pools), SIGKILL after 15 s. */

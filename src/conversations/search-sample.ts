@@ -17,7 +17,13 @@ export type SearchSample = {
   totalMessages: number;
 };
 
-export type SampleKeeper = { current(): SearchSample; refresh(): Promise<void>; stop(): void };
+export type SampleKeeper = {
+  current(): SearchSample;
+  /** False until the first sample is read: searches may meanwhile take a slow plan. */
+  isLoaded(): boolean;
+  refresh(): Promise<void>;
+  stop(): void;
+};
 
 /**
  * Until the first sample is read, the planner sees an empty one and picks the plans that need no estimate
@@ -45,7 +51,12 @@ export function createSampleKeeper(pool: Pool, logger: Logger, refreshMs: number
     refresh().catch((error: unknown) => logger.warn({ err: error }, "refreshing the search sample failed"));
   }, refreshMs);
   timer.unref();
-  return { current: () => sample, refresh, stop: () => clearInterval(timer) };
+  return {
+    current: () => sample,
+    isLoaded: () => sample !== EMPTY,
+    refresh,
+    stop: () => clearInterval(timer),
+  };
 }
 
 function loadSample(pool: Pool): Promise<SearchSample> {

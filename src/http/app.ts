@@ -36,7 +36,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLogger(deps.logger));
   app.use(securityHeaders());
   app.use(crossOrigin(deps.security.corsOrigins));
-  app.use(healthRoutes(deps.pool, deps.latestMigration));
+  app.use(healthRoutes(deps.pool, deps.latestMigration, deps.services.sample.isLoaded));
   app.use(
     API_PATHS,
     rateLimitPerClient(deps.security.rateLimitPerMinute),

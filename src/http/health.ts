@@ -5,7 +5,7 @@ import type { Pool } from "../db/pool.ts";
  * `/healthz`: the process is up. `/readyz`: the database answers and carries the latest migration,
  * so a load balancer only sends traffic to an instance that can serve it.
  */
-export function healthRoutes(pool: Pool, latestMigration: number): Router {
+export function healthRoutes(pool: Pool, latestMigration: number, searchSampleLoaded: () => boolean): Router {
   const router = Router();
   router.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -21,6 +21,9 @@ export function healthRoutes(pool: Pool, latestMigration: number): Router {
         status: ready ? "ready" : "migrating",
         database: "reachable",
         migration: { applied: version, expected: latestMigration },
+        // Informational (it does not gate readiness): until the planner's sample of recent conversations is
+        // read, some searches take a slow plan. Benchmarks wait for it.
+        searchSample: searchSampleLoaded() ? "loaded" : "loading",
       });
     } catch {
       res.status(503).json({ status: "unavailable", database: "unreachable" });
