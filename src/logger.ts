@@ -7,7 +7,8 @@ export function createLogger(level: string, pretty: boolean): Logger {
   return pino({
     level,
     base: undefined,
-    redact: { paths: ["req.headers.authorization"], remove: true },
+    // PostgreSQL puts row values (phone digits, message text) in an error's detail and where fields.
+    redact: { paths: ["req.headers.authorization", "err.detail", "err.where"], remove: true },
     ...(pretty ? { transport: { target: "pino-pretty", options: { translateTime: "SYS:HH:MM:ss.l" } } } : {}),
   });
 }

@@ -1,9 +1,10 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import { type Config, ConfigError, isInteractive, loadConfig } from "./config.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { latestVersion, loadMigrations, migrate } from "./db/migrate.ts";
 import { createPool, type Pool } from "./db/pool.ts";
 import { createApp } from "./http/app.ts";
+import { createHttpServer } from "./http/server.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { seedIfEmpty } from "./seed/seed-on-start.ts";
 import { createServices } from "./services.ts";
@@ -63,17 +64,9 @@ function poolOptions(config: Config) {
   return { size: config.db.poolSize, statementTimeoutMs: config.db.statementTimeoutMs };
 }
 
-/**
- * Explicit limits against slow or oversized requests: headers within 10 s and 16 KB, a whole request within
- * 30 s, idle keep-alive sockets closed after 5 s.
- */
 function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer(
-      { maxHeaderSize: 16 * 1024, headersTimeout: 10_000, requestTimeout: 30_000 },
-      app,
-    );
-    server.keepAliveTimeout = 5_000;
+    const server = createHttpServer(app);
     server.once("listening", () => resolve(server));
     server.once("error", (error: NodeJS.ErrnoException) => {
       const reason =

@@ -142,7 +142,9 @@ async function send(method: string, path: string, payload?: { text: string; cont
   } satisfies Answer;
 }
 
-function assertJsonAnswer(answer: Answer, request: string): void {
+function assertJsonAnswer(answer: Answer, fullRequest: string): void {
+  const request =
+    fullRequest.length > 200 ? `${fullRequest.slice(0, 200)}… (${fullRequest.length} chars)` : fullRequest;
   assert.ok(answer.status < 500, `${request} → ${answer.status} ${answer.text.slice(0, 300)}`);
   assert.match(answer.contentType, /^application\/(problem\+)?json/, request);
   assert.doesNotThrow(() => JSON.parse(answer.text), request);
@@ -175,6 +177,12 @@ async function aContact(): Promise<number> {
 }
 
 describe("hostile input, read routes", () => {
+  test("a URL past the 16 KB header limit: 431 problem+json from the HTTP server itself", async () => {
+    const answer = await send("GET", `/conversations?searchValue=${"x".repeat(20_000)}`);
+    assert.equal(answer.status, 431);
+    assertJsonAnswer(answer, "20 KB URL");
+  });
+
   test("every known troublemaker in every parameter of the list and the thread", async () => {
     const id = await aContact();
     for (const name of ["page", "limit", "cursor", "searchValue"]) {

@@ -3,6 +3,7 @@ import { after, before } from "node:test";
 import { latestVersion, loadMigrations } from "../../src/db/migrate.ts";
 import { createPool } from "../../src/db/pool.ts";
 import { createApp } from "../../src/http/app.ts";
+import { createHttpServer } from "../../src/http/server.ts";
 import { createServices, type Services } from "../../src/services.ts";
 import { createTestDatabase, type TestDatabase, testLogger } from "./database.ts";
 
@@ -49,7 +50,7 @@ export async function startTestServer(
     services,
     security: { ...OPEN, ...security },
   });
-  const server = app.listen(0, "127.0.0.1");
+  const server = createHttpServer(app).listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

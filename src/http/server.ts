@@ -1,0 +1,39 @@
+import { createServer, type RequestListener, type Server } from "node:http";
+import type { Duplex } from "node:stream";
+
+/**
+ * The HTTP server around the app, with explicit limits against slow or oversized requests: headers (URL
+ * included) within 16 KB and 10 s, a whole request within 30 s, idle keep-alive sockets closed after 5 s.
+ * Requests Node rejects before Express sees them still get a problem+json answer.
+ */
+export function createHttpServer(app: RequestListener): Server {
+  const server = createServer(
+    { maxHeaderSize: 16 * 1024, headersTimeout: 10_000, requestTimeout: 30_000 },
+    app,
+  );
+  server.keepAliveTimeout = 5_000;
+  server.on("clientError", answerClientError);
+  return server;
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, "headers_too_large", "the URL and headers together exceed 16 KB"],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, "request_timeout", "the request was not received in time"],
+};
+
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === "ECONNRESET") {
+    socket.destroy();
+    return;
+  }
+  const [status, code, detail] = CLIENT_ERRORS[error.code ?? ""] ?? [
+    400,
+    "bad_request",
+    "malformed HTTP request",
+  ];
+  const body = JSON.stringify({ type: `about:blank#${code}`, title: code, status, detail });
+  socket.end(
+    `HTTP/1.1 ${status} ${code}\r\nContent-Type: application/problem+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
