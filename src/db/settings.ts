@@ -18,7 +18,8 @@ export function serverSettings(
   const cores = Math.max(1, machine.cores);
   const common = {
     listen_addresses: "127.0.0.1",
-    // TCP only: no socket file in /tmp to collide with another server or outlive a crash.
+    // No socket file in /tmp to collide with another server; the embedded server puts its socket in its own
+    // data directory instead (embedded.ts).
     unix_socket_directories: "",
     // Hot queries are sub-millisecond; JIT compilation would cost more than it saves.
     jit: "off",
