@@ -2,7 +2,7 @@
 -- messages_content_trgm finds every matching message; the latest one per contact is its `match`.
 -- contacts_name_trgm and contacts_phone_digits_trgm add contacts matching by name or number. The union
 -- is then ordered by conversation time; its cost grows with the number of matches, not with page depth.
-SELECT c.id, hits.hit_id, c.last_message_at
+SELECT c.id, c.name, c.phone_number, c.last_message_id, hits.hit_id, c.last_message_at
   FROM (SELECT DISTINCT ON (m.contact_id) m.contact_id, m.id AS hit_id
           FROM messages m
          WHERE m.content ILIKE $5

@@ -1,13 +1,13 @@
 -- Search by walking conversations in order (fast when matches are common: "the", "movie", 2-letter terms).
--- contacts_conversation_order yields conversations newest first; for each, one probe reads that contact's
+-- contacts_conversation_order (covering) yields conversations newest first; for each, one probe reads that contact's
 -- messages newest first through messages_contact_timeline and stops at the first match (LIMIT 1), which is
 -- also the `match` to show. The walk stops as soon as $4 + $3 conversations matched.
 --
 -- `content || ''` keeps the planner from using the trigram index inside the probe: a bitmap over every
 -- match in the table, rebuilt per conversation, is what makes the naive form of this query slow.
 -- $7 bounds how many conversations the walk may examine: a wrong guess costs a bounded amount.
-SELECT c.id, hit.id AS hit_id, c.last_message_at
-  FROM (SELECT id, name, phone_digits, last_message_at
+SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at
+  FROM (SELECT id, name, phone_number, phone_digits, last_message_id, last_message_at
           FROM contacts
          WHERE last_message_id IS NOT NULL
            AND (last_message_at, id) < ($1::timestamptz, $2::bigint)
