@@ -45,6 +45,15 @@ const SQLSTATE: Record<string, () => HttpError> = {
   "23503": () => notFound("referenced record"),
 };
 
+/**
+ * Socket errors from the driver: TCP refused/reset/timed out, or the Unix socket gone (EPIPE writing to a dead
+ * server, ENOENT connecting while its socket file is absent).
+ */
+function isUnreachable(error: NodeJS.ErrnoException): boolean {
+  if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(error.code ?? "")) return true;
+  return error.code === "ENOENT" && error.syscall === "connect";
+}
+
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof ZodError) {
@@ -72,8 +81,7 @@ function toHttpError(error: unknown): HttpError {
     // Class 08 (connection exception) and 57P (shutdown, crash, starting up): the database is away for now.
     if (e.code.startsWith("08") || e.code.startsWith("57P"))
       return unavailable("the database is restarting or unreachable; retry");
-    if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT"].includes(e.code))
-      return unavailable("the database is unreachable");
+    if (isUnreachable(e as NodeJS.ErrnoException)) return unavailable("the database is unreachable");
   }
   if (isConnectionFailure(error)) return unavailable("the connection to the database was lost; retry");
   return new HttpError(500, "internal", "internal error");
