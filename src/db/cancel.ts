@@ -34,21 +34,30 @@ function sendCancel({ processID, secretKey, host, port }: BackendKey): void {
 }
 
 /**
- * Runs one statement on a pooled connection, cancelled in PostgreSQL if `signal` aborts (the HTTP client went
- * away). A request that gave up while queued for a connection never reaches the database.
+ * Runs `work` on a pooled connection, cancelled in PostgreSQL if `signal` aborts (the HTTP client went away).
+ * A request that gave up while queued for a connection never reaches the database.
  */
-export async function queryCancellable<R extends pg.QueryResultRow>(
+export async function withCancellableClient<T>(
   pool: pg.Pool,
-  config: pg.QueryConfig,
   signal: AbortSignal | undefined,
-): Promise<pg.QueryResult<R>> {
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   const stop = cancelOnAbort(client, signal);
   try {
     signal?.throwIfAborted();
-    return await client.query<R>(config);
+    return await work(client);
   } finally {
     stop();
     client.release();
   }
+}
+
+/** One statement through withCancellableClient. */
+export function queryCancellable<R extends pg.QueryResultRow>(
+  pool: pg.Pool,
+  config: pg.QueryConfig,
+  signal: AbortSignal | undefined,
+): Promise<pg.QueryResult<R>> {
+  return withCancellableClient(pool, signal, (client) => client.query<R>(config));
 }

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { cancelOnAbort } from "./cancel.ts";
+import { withCancellableClient } from "./cancel.ts";
 import type { Pool } from "./pool.ts";
 
 /**
@@ -13,22 +13,18 @@ export async function readOnlyWith<T>(
   work: (client: pg.PoolClient) => Promise<T>,
   signal?: AbortSignal,
 ): Promise<T> {
-  const client = await pool.connect();
-  const stopCancelling = cancelOnAbort(client, signal);
-  try {
-    signal?.throwIfAborted();
-    await client.query("BEGIN READ ONLY");
-    for (const [name, value] of Object.entries(settings)) {
-      await client.query("SELECT set_config($1, $2, true)", [name, value]);
+  return withCancellableClient(pool, signal, async (client) => {
+    try {
+      await client.query("BEGIN READ ONLY");
+      for (const [name, value] of Object.entries(settings)) {
+        await client.query("SELECT set_config($1, $2, true)", [name, value]);
+      }
+      const result = await work(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
     }
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    stopCancelling();
-    client.release();
-  }
+  });
 }
