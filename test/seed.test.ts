@@ -42,6 +42,16 @@ describe("seed", () => {
     assert.equal(await countWrongPointers(db.pool), 0);
   });
 
+  test("every content signature, computed per corpus line, equals the one of the contact's messages", async () => {
+    const { rows } = await db.pool.query(`
+      SELECT count(*) FILTER (WHERE c.content_signature <> m.signature)::int AS different,
+             count(*) FILTER (WHERE bit_count(c.content_signature) = 0)::int AS empty
+        FROM contacts c
+        JOIN (SELECT contact_id, bit_or(text_signature(content)) AS signature FROM messages GROUP BY contact_id) m
+          ON m.contact_id = c.id`);
+    assert.deepEqual(rows[0], { different: 0, empty: 0 });
+  });
+
   test("messages per contact are heavy-tailed, not uniform", async () => {
     const { rows } = await db.pool.query(`
       SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY n) AS median, max(n) AS max, avg(n)::float AS mean

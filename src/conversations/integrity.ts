@@ -14,3 +14,18 @@ export async function countWrongPointers(pool: Pool): Promise<number> {
      WHERE (c.last_message_id, c.last_message_at) IS DISTINCT FROM (l.id, l."timestamp")`);
   return rows[0]?.wrong ?? 0;
 }
+
+/**
+ * Contacts whose content signature lacks a bit of one of their messages' signatures: a search could then skip a
+ * contact that matches. Zero after any mix of writes (a signature may hold more bits than its messages, after
+ * deletes, never fewer). Computes every message's signature: for test-sized data.
+ */
+export async function countUncoveredSignatures(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ uncovered: number }>(`
+    SELECT count(*)::int AS uncovered
+      FROM contacts c
+      JOIN (SELECT contact_id, bit_or(text_signature(content)) AS signature FROM messages GROUP BY contact_id) m
+        ON m.contact_id = c.id
+     WHERE m.signature & ~c.content_signature <> B'0'::bit(1406)`);
+  return rows[0]?.uncovered ?? 0;
+}

@@ -6,10 +6,10 @@ import type { SearchTerm } from "./search-term.ts";
  * it suits terms many conversations match; the trigram index costs per matching message, so it suits rare
  * terms. Both costs are estimated from the in-memory sample, with per-unit costs measured on the full
  * 100k/5M data set (docs/search.md). The walk gets a budget: if the estimate was wrong, the walk stops
- * early and the index plan (or, for terms without a trigram, a parallel scan) answers instead, so a wrong
- * guess costs a bounded amount.
+ * early and the index plan (or, for terms without a trigram, the signature filter) answers instead, so a
+ * wrong guess costs a bounded amount.
  */
-export type Strategy = { kind: "walk"; budget: number } | { kind: "index" } | { kind: "scan" };
+export type Strategy = { kind: "walk"; budget: number } | { kind: "index" } | { kind: "filter" };
 
 const WALK_MS_PER_CONVERSATION = 0.2;
 const INDEX_MS_BASE = 25;
@@ -22,9 +22,9 @@ export const UNBOUNDED = 2 ** 31 - 1;
 export function chooseStrategy(term: SearchTerm, needed: number, sample: SearchSample): Strategy {
   const estimate = estimateMatches(term, sample);
   // Without a trigram the index cannot narrow anything: walk while matches look common enough to stop early,
-  // else read the table once in parallel (seconds, but bounded, where a full walk would take far longer).
+  // else keep the contacts whose content signature allows a match and probe only those.
   if (!term.hasTrigram) {
-    if (estimate.conversationShare === 0) return { kind: "scan" };
+    if (estimate.conversationShare === 0) return { kind: "filter" };
     return { kind: "walk", budget: walkBudget(needed / estimate.conversationShare) };
   }
   if (estimate.conversationShare === 0) return { kind: "index" };

@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { queryCancellable } from "../db/cancel.ts";
 import type { Pool } from "../db/pool.ts";
 import { isoMicros, isoMillis } from "../db/timestamps.ts";
-import { readOnlyWith } from "../db/transaction.ts";
 import type { Position } from "./cursor.ts";
 import { chooseStrategy, type Strategy, UNBOUNDED } from "./planner.ts";
 import type { SampleKeeper } from "./search-sample.ts";
@@ -24,9 +23,15 @@ const inPage = (strategy: string) => sql("page.sql").replace("{{page}}", strateg
 const LIST = inPage(sql("list.sql"));
 const SEARCH_WALK = inPage(sql("search-walk.sql"));
 const SEARCH_INDEX = inPage(sql("search-index.sql"));
+const SEARCH_FILTER = inPage(sql("search-filter.sql"));
 
 /** The full statements, for docs/plans.md (bench/explain.ts). */
-export const STATEMENTS = { list: LIST, searchWalk: SEARCH_WALK, searchIndex: SEARCH_INDEX };
+export const STATEMENTS = {
+  list: LIST,
+  searchWalk: SEARCH_WALK,
+  searchIndex: SEARCH_INDEX,
+  searchFilter: SEARCH_FILTER,
+};
 
 /** Before the first conversation: the largest (timestamp, id) position. */
 const START: Position = { at: "infinity", id: Number.MAX_SAFE_INTEGER };
@@ -80,18 +85,6 @@ export function createConversationQueries(
     const { rows } = await queryCancellable<Row>(name ? listPool : pool, config, signal);
     return { rows, ms: performance.now() - started };
   };
-  // The index plan's statement with bitmap scans off: PostgreSQL then reads messages in one parallel
-  // sequential scan, the fastest way to find a term no index can narrow (1–2 characters, punctuation).
-  const scan = async (values: unknown[], signal: AbortSignal | undefined) => {
-    const started = performance.now();
-    const { rows } = await readOnlyWith(
-      pool,
-      { enable_bitmapscan: "off" },
-      (client) => client.query<Row>({ text: SEARCH_INDEX, values }),
-      signal,
-    );
-    return { rows, ms: performance.now() - started };
-  };
   const keyset = (req: PageRequest) => {
     const after = req.after ?? START;
     return [after.at, after.id, req.limit, req.offset];
@@ -121,18 +114,20 @@ export function createConversationQueries(
     /** A search with the plan given: `search` chooses it; tests force each plan against the oracle. */
     async searchWith(strategy: Strategy, term: SearchTerm, req: PageRequest): Promise<Page> {
       const values = [...keyset(req), term.pattern, term.digitsPattern];
-      const answer = async (kind: "index" | "scan", spentMs = 0): Promise<Page> => {
+      const answer = async (kind: "index" | "filter", spentMs = 0): Promise<Page> => {
         const { rows, ms } =
-          kind === "index" ? await run(SEARCH_INDEX, values, req.signal) : await scan(values, req.signal);
+          kind === "index"
+            ? await run(SEARCH_INDEX, values, req.signal)
+            : await run(SEARCH_FILTER, [...values, term.text], req.signal);
         return toPage(rows, req.limit, spentMs + ms, kind);
       };
       if (strategy.kind !== "walk") return answer(strategy.kind);
-      const walked = await run(SEARCH_WALK, [...values, strategy.budget], req.signal);
+      const walked = await run(SEARCH_WALK, [...values, term.text, strategy.budget], req.signal);
       // A short page from a bounded walk may only mean the budget ran out: the other plan settles it.
       if (walked.rows.length === req.limit || strategy.budget === UNBOUNDED) {
         return toPage(walked.rows, req.limit, walked.ms, "walk");
       }
-      return answer(term.hasTrigram ? "index" : "scan", walked.ms);
+      return answer(term.hasTrigram ? "index" : "filter", walked.ms);
     },
   };
 }

@@ -27,7 +27,7 @@ export type SampleKeeper = {
 
 /**
  * Until the first sample is read, the planner sees an empty one and picks the plans that need no estimate
- * (trigram index, or scan); requests are served meanwhile.
+ * (trigram index, or signature filter); requests are served meanwhile.
  */
 
 const SAMPLE_CONVERSATIONS = 600;

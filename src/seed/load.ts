@@ -13,7 +13,8 @@ import { snapshotSchema } from "./schema-snapshot.ts";
  *
  * Why it is fast: TRUNCATE in the same transaction lets COPY skip WAL (wal_level=minimal) and write frozen,
  * all-visible pages (FREEZE); indexes and constraints are dropped first and rebuilt once at the end; the
- * last-message pointers are filled with one set-based UPDATE.
+ * last-message pointers and content signatures are filled with one set-based UPDATE. Signatures are computed
+ * once per corpus line, not per message: every generated message is a corpus line (5M messages, ~47k–188k lines).
  */
 
 export type Dataset = {
@@ -41,9 +42,7 @@ export async function loadDataset(client: pg.PoolClient, data: Dataset, progress
       copyRows(client, messagesCopy, messageRows(data, tick)),
     );
     await progress.steps("indexes", schema.rebuild, (step) => client.query(step.sql));
-    await progress.steps("pointers", [{ name: "last message per contact" }], () =>
-      client.query(FILL_LAST_MESSAGE),
-    );
+    await progress.steps("derived", derivedSteps(client, data.lines), (step) => step.run());
     await client.query("ALTER TABLE messages ENABLE TRIGGER USER");
     await client.query(RESET_IDENTITIES);
     await client.query("COMMIT");
@@ -61,13 +60,40 @@ export async function loadDataset(client: pg.PoolClient, data: Dataset, progress
 const contactsCopy = "COPY contacts (id, name, phone_number) FROM STDIN WITH (FREEZE)";
 const messagesCopy = `COPY messages (id, contact_id, content, direction, "timestamp") FROM STDIN WITH (FREEZE)`;
 
-/** One UPDATE for all contacts: each one's latest message, read in order from the timeline index. */
-const FILL_LAST_MESSAGE = `
+/**
+ * What the triggers keep, computed for all contacts at once: each one's content signature (migration 005) is the
+ * OR of its messages' signatures, computed per corpus line; then one UPDATE sets it with the latest message, read
+ * in order from the timeline index.
+ */
+function derivedSteps(client: pg.PoolClient, lines: string[]) {
+  return [
+    {
+      name: "content signature per corpus line",
+      run: async () => {
+        await client.query("CREATE TEMP TABLE seed_lines (content text) ON COMMIT DROP");
+        await copyRows(client, "COPY seed_lines (content) FROM STDIN", lineRows(lines));
+        await client.query(SIGNATURE_PER_CONTACT);
+        await client.query("ANALYZE seed_signatures");
+      },
+    },
+    { name: "last message and signature per contact", run: () => client.query(FILL_CONTACTS) },
+  ];
+}
+
+const SIGNATURE_PER_CONTACT = `
+  CREATE TEMP TABLE seed_signatures ON COMMIT DROP AS
+  SELECT m.contact_id, bit_or(l.signature) AS signature
+    FROM messages m
+    JOIN (SELECT content, text_signature(content) AS signature FROM seed_lines) l USING (content)
+   GROUP BY m.contact_id`;
+
+const FILL_CONTACTS = `
   UPDATE contacts c
-     SET last_message_id = l.id, last_message_at = l."timestamp"
+     SET last_message_id = l.id, last_message_at = l."timestamp", content_signature = s.signature
     FROM (SELECT DISTINCT ON (contact_id) contact_id, id, "timestamp"
             FROM messages
            ORDER BY contact_id, "timestamp" DESC, id DESC) l
+    JOIN seed_signatures s USING (contact_id)
    WHERE c.id = l.contact_id`;
 
 /** Explicit ids were loaded: the identity sequences continue after them. */
@@ -77,6 +103,10 @@ const RESET_IDENTITIES = `
 
 async function copyRows(client: pg.PoolClient, sql: string, chunks: Iterable<string>): Promise<void> {
   await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
+}
+
+function* lineRows(lines: string[]): Iterable<string> {
+  yield `${lines.map(escapeCopyText).join("\n")}\n`;
 }
 
 function* contactRows(data: Dataset, tick: (n: number) => void): Iterable<string> {

@@ -1,0 +1,30 @@
+-- Search by content signature (terms no trigram can narrow, such as 1–2 characters or punctuation, when the sample
+-- says they are rare or absent). contacts.content_signature holds which characters and character pairs occur
+-- in a contact's messages (migration 005): one pass over the contacts table keeps those whose signature holds
+-- all of the term's, plus those matching by name or number; only these are sorted by conversation time and
+-- probed in that order, newest message first, as in the walk (the OFFSET 0 fence keeps the sort below the
+-- probes, so they stop at the page's end). Cost: one pass over the contacts (not 5M messages), plus a probe
+-- per candidate up to the page's end. $7 is the term as typed: text_signature($7) is folded to a constant
+-- when the statement is planned.
+SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at
+  FROM (WITH candidates AS MATERIALIZED (
+          SELECT id, name, phone_number, phone_digits, last_message_id, last_message_at,
+                 content_signature & text_signature($7) = text_signature($7) AS may_contain
+            FROM contacts
+           WHERE last_message_id IS NOT NULL
+             AND (last_message_at, id) < ($1::timestamptz, $2::bigint)
+             AND (content_signature & text_signature($7) = text_signature($7)
+                  OR name ILIKE $5 OR phone_digits LIKE $6))
+        SELECT * FROM candidates ORDER BY last_message_at DESC, id DESC) c
+  LEFT JOIN LATERAL (
+        SELECT m.id
+          FROM messages m
+         WHERE c.may_contain
+           AND m.contact_id = c.id
+           AND (m.content || '') ILIKE $5
+         ORDER BY m."timestamp" DESC, m.id DESC
+         LIMIT 1) hit ON true
+ WHERE hit.id IS NOT NULL OR c.name ILIKE $5 OR c.phone_digits LIKE $6
+ ORDER BY c.last_message_at DESC, c.id DESC
+OFFSET $4
+ LIMIT $3
