@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { countUncoveredSignatures } from "../src/conversations/integrity.ts";
+import { parseSearchTerm } from "../src/conversations/search-term.ts";
+import { testServerForFile } from "./support/app.ts";
+
+const ctx = testServerForFile();
+
+/** Contact ids the filter plan (signatures only, no sample) finds for a term. */
+async function filterFinds(text: string): Promise<number[]> {
+  const term = parseSearchTerm(text);
+  assert.ok(term);
+  const page = await ctx.server.services.conversations.searchWith({ kind: "filter" }, term, {
+    after: null,
+    offset: 0,
+    limit: 50,
+  });
+  return (JSON.parse(page.body) as Array<{ contact_id: number }>).map((row) => row.contact_id);
+}
+
+const signatureOf = async (contactId: number) =>
+  (
+    await ctx.db.pool.query<{ bits: number }>(
+      "SELECT bit_count(content_signature)::int AS bits FROM contacts WHERE id = $1",
+      [contactId],
+    )
+  ).rows[0]?.bits;
+
+test("every way a text reaches a contact widens its signature, and the filter plan then finds it", async () => {
+  const created = await ctx.server.send("POST", "/contacts", {
+    name: "Signature Test",
+    phone_number: "+1 212 555 0199",
+  });
+  const id = (created.body as { id: number }).id;
+  assert.equal(await signatureOf(id), 0, "a new contact's signature is empty");
+
+  const post = (content: string, timestamp?: string) =>
+    ctx.server.send("POST", `/contacts/${id}/messages`, { content, direction: "inbound", timestamp });
+  assert.equal((await post("latest message")).status, 201);
+  assert.deepEqual(await filterFinds("qj"), []);
+
+  // Back-dated: not the latest, still part of the contact's text.
+  const old = await post("an old QJ memo", "2020-01-01T00:00:00Z");
+  assert.equal(old.status, 201);
+  assert.deepEqual(await filterFinds("qj"), [id]);
+
+  // Edited in place by SQL (no API does it): the new text counts too.
+  await ctx.db.pool.query(
+    "UPDATE messages SET content = 'xz?!' WHERE contact_id = $1 AND content = 'latest message'",
+    [id],
+  );
+  assert.deepEqual(await filterFinds("z?"), [id]);
+
+  // Deleting a message keeps its bits (a superset stays correct); the probe then finds no match.
+  assert.equal(
+    (await ctx.server.send("DELETE", `/messages/${(old.body as { message_id: number }).message_id}`)).status,
+    204,
+  );
+  assert.deepEqual(await filterFinds("qj"), []);
+  assert.equal(await countUncoveredSignatures(ctx.db.pool), 0);
+});
