@@ -13,7 +13,6 @@ export type SampledConversation = { name: string; digits: string; text: string; 
 
 export type SearchSample = {
   conversations: SampledConversation[];
-  sampledMessages: number;
   totalMessages: number;
 };
 
@@ -38,7 +37,6 @@ const MESSAGES_PER_CONVERSATION = 200;
 const SAMPLE_TIMEOUT_MS = 120_000;
 const EMPTY: SearchSample = {
   conversations: [],
-  sampledMessages: 0,
   totalMessages: 0,
 };
 
@@ -88,7 +86,6 @@ async function readSample(db: pg.PoolClient): Promise<SearchSample> {
   );
   return {
     conversations: rows,
-    sampledMessages: rows.reduce((n, r) => n + r.messages, 0),
     totalMessages: messages,
   };
 }

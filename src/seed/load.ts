@@ -6,6 +6,7 @@ import { escapeCopyText } from "./corpus.ts";
 import type { MessagePlan } from "./plan.ts";
 import type { Progress } from "./progress.ts";
 import { snapshotSchema } from "./schema-snapshot.ts";
+import { type ContactSignatures, contactSignatures } from "./signatures.ts";
 
 /**
  * The bulk load, in one transaction: either the whole data set lands with every index, or nothing changed.
@@ -13,8 +14,8 @@ import { snapshotSchema } from "./schema-snapshot.ts";
  *
  * Why it is fast: TRUNCATE in the same transaction lets COPY skip WAL (wal_level=minimal) and write frozen,
  * all-visible pages (FREEZE); indexes and constraints are dropped first and rebuilt once at the end; the
- * last-message pointers and content signatures are filled with one set-based UPDATE. Signatures are computed
- * once per corpus line, not per message: every generated message is a corpus line (5M messages, ~47k–188k lines).
+ * last-message pointers are filled with one set-based UPDATE; content signatures are computed per corpus line
+ * and loaded with the contacts (signatures.ts).
  */
 
 export type Dataset = {
@@ -35,14 +36,20 @@ export async function loadDataset(client: pg.PoolClient, data: Dataset, progress
     for (const sql of schema.drop) await client.query(sql);
     await client.query("ALTER TABLE messages DISABLE TRIGGER USER");
 
+    let signatures: ContactSignatures | undefined;
+    await progress.steps("signatures", [{ name: "per corpus line, then per contact" }], async () => {
+      signatures = await contactSignatures(client, data.lines, data.plan, data.names.length);
+    });
     await progress.rows("contacts", data.names.length, (tick) =>
-      copyRows(client, contactsCopy, contactRows(data, tick)),
+      copyRows(client, contactsCopy, contactRows(data, signatures as ContactSignatures, tick)),
     );
     await progress.rows("messages", data.plan.contactId.length, (tick) =>
       copyRows(client, messagesCopy, messageRows(data, tick)),
     );
     await progress.steps("indexes", schema.rebuild, (step) => client.query(step.sql));
-    await progress.steps("derived", derivedSteps(client, data.lines), (step) => step.run());
+    await progress.steps("pointers", [{ name: "last message per contact" }], () =>
+      client.query(FILL_LAST_MESSAGE),
+    );
     await client.query("ALTER TABLE messages ENABLE TRIGGER USER");
     await client.query(RESET_IDENTITIES);
     await client.query("COMMIT");
@@ -57,43 +64,16 @@ export async function loadDataset(client: pg.PoolClient, data: Dataset, progress
   );
 }
 
-const contactsCopy = "COPY contacts (id, name, phone_number) FROM STDIN WITH (FREEZE)";
+const contactsCopy = "COPY contacts (id, name, phone_number, content_signature) FROM STDIN WITH (FREEZE)";
 const messagesCopy = `COPY messages (id, contact_id, content, direction, "timestamp") FROM STDIN WITH (FREEZE)`;
 
-/**
- * What the triggers keep, computed for all contacts at once: each one's content signature (migration 005) is the
- * OR of its messages' signatures, computed per corpus line; then one UPDATE sets it with the latest message, read
- * in order from the timeline index.
- */
-function derivedSteps(client: pg.PoolClient, lines: string[]) {
-  return [
-    {
-      name: "content signature per corpus line",
-      run: async () => {
-        await client.query("CREATE TEMP TABLE seed_lines (content text) ON COMMIT DROP");
-        await copyRows(client, "COPY seed_lines (content) FROM STDIN", lineRows(lines));
-        await client.query(SIGNATURE_PER_CONTACT);
-        await client.query("ANALYZE seed_signatures");
-      },
-    },
-    { name: "last message and signature per contact", run: () => client.query(FILL_CONTACTS) },
-  ];
-}
-
-const SIGNATURE_PER_CONTACT = `
-  CREATE TEMP TABLE seed_signatures ON COMMIT DROP AS
-  SELECT m.contact_id, bit_or(l.signature) AS signature
-    FROM messages m
-    JOIN (SELECT content, text_signature(content) AS signature FROM seed_lines) l USING (content)
-   GROUP BY m.contact_id`;
-
-const FILL_CONTACTS = `
+/** One UPDATE for all contacts: each one's latest message, read in order from the timeline index. */
+const FILL_LAST_MESSAGE = `
   UPDATE contacts c
-     SET last_message_id = l.id, last_message_at = l."timestamp", content_signature = s.signature
+     SET last_message_id = l.id, last_message_at = l."timestamp"
     FROM (SELECT DISTINCT ON (contact_id) contact_id, id, "timestamp"
             FROM messages
            ORDER BY contact_id, "timestamp" DESC, id DESC) l
-    JOIN seed_signatures s USING (contact_id)
    WHERE c.id = l.contact_id`;
 
 /** Explicit ids were loaded: the identity sequences continue after them. */
@@ -105,14 +85,15 @@ async function copyRows(client: pg.PoolClient, sql: string, chunks: Iterable<str
   await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
 }
 
-function* lineRows(lines: string[]): Iterable<string> {
-  yield `${lines.map(escapeCopyText).join("\n")}\n`;
-}
-
-function* contactRows(data: Dataset, tick: (n: number) => void): Iterable<string> {
+function* contactRows(
+  data: Dataset,
+  signatures: ContactSignatures,
+  tick: (n: number) => void,
+): Iterable<string> {
   let chunk = "";
   for (let i = 0; i < data.names.length; i++) {
-    chunk += `${i + 1}\t${escapeCopyText(data.names[i] as string)}\t${escapeCopyText(data.phones[i] as string)}\n`;
+    const name = escapeCopyText(data.names[i] as string);
+    chunk += `${i + 1}\t${name}\t${escapeCopyText(data.phones[i] as string)}\t${signatures.text(i + 1)}\n`;
     if ((i + 1) % ROWS_PER_CHUNK === 0) {
       yield chunk;
       chunk = "";

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { chooseStrategy, estimateMatches } from "../src/conversations/planner.ts";
+import type { SampledConversation } from "../src/conversations/search-sample.ts";
+import { parseSearchTerm } from "../src/conversations/search-term.ts";
+
+/** 3,000 conversations of 4 messages; "the" occurs 3 times in every one, "zebra" once in every tenth. */
+function sample() {
+  const conversations: SampledConversation[] = Array.from({ length: 3_000 }, (_, i) => ({
+    name: i === 7 ? "ann qjx" : "ann smith",
+    digits: "15551234567",
+    text: ["the cat", "the dog", i % 10 === 0 ? "a zebra" : "a bird", "the end"].join("\n"),
+    messages: 4,
+  }));
+  return { conversations, totalMessages: 1_000_000 };
+}
+
+const term = (text: string) => {
+  const parsed = parseSearchTerm(text);
+  assert.ok(parsed);
+  return parsed;
+};
+
+test("estimates are extrapolated once enough occurrences were counted", () => {
+  // 9,000 occurrences in 12,000 messages: counting stops early, the ratio stays 3 in 4.
+  assert.deepEqual(estimateMatches(term("the"), sample()), { conversationShare: 1, messages: 750_000 });
+  assert.deepEqual(estimateMatches(term("ZEBRA"), sample()), { conversationShare: 0.1, messages: 25_000 });
+});
+
+test("names and digits count as matching conversations, not as messages", () => {
+  assert.deepEqual(estimateMatches(term("qj"), sample()), { conversationShare: 1 / 3_000, messages: 0 });
+  assert.equal(estimateMatches(term("555 123"), sample()).conversationShare, 1);
+});
+
+test("the plan follows the estimate", () => {
+  assert.equal(chooseStrategy(term("the"), 50, sample()).kind, "walk");
+  assert.equal(chooseStrategy(term("nothing here"), 50, sample()).kind, "index");
+  assert.equal(chooseStrategy(term("q!"), 50, sample()).kind, "filter");
+  assert.equal(chooseStrategy(term("qj"), 50, sample()).kind, "walk");
+});
