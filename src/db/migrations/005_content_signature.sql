@@ -36,7 +36,7 @@ END $$;
 ALTER TABLE contacts ADD COLUMN content_signature bit(1406) NOT NULL DEFAULT B'0'::bit(1406);
 
 -- Existing data: one parallel pass over messages (about 2–3 minutes at 5M messages on 2 cores; the seeder
--- computes it per corpus line instead, src/seed/load.ts).
+-- computes it per corpus line instead, src/seed/signatures.ts).
 CREATE TEMP TABLE signature_backfill ON COMMIT DROP AS
   SELECT contact_id, bit_or(text_signature(content)) AS signature
     FROM messages
