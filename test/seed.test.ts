@@ -42,6 +42,14 @@ describe("seed", () => {
     assert.equal(await countWrongPointers(db.pool), 0);
   });
 
+  test("every contact's name and digits are in contact_search, as the trigger keeps them", async () => {
+    const { rows } = await db.pool.query(`
+      SELECT count(*)::int AS different
+        FROM contacts c FULL JOIN contact_search s ON s.contact_id = c.id
+       WHERE (c.name, c.phone_digits) IS DISTINCT FROM (s.name, s.phone_digits)`);
+    assert.deepEqual(rows[0], { different: 0 });
+  });
+
   test("every content signature, computed per corpus line, equals the one of the contact's messages", async () => {
     const { rows } = await db.pool.query(`
       SELECT count(*) FILTER (WHERE c.content_signature <> m.signature)::int AS different,
