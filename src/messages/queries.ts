@@ -21,12 +21,14 @@ export function createMessageQueries(pool: Pool) {
      */
     async add(contactId: number, content: string, direction: string, timestamp: string | undefined) {
       try {
-        const { rows } = await pool.query<Message>(
-          `INSERT INTO messages (contact_id, content, direction, "timestamp")
-           VALUES ($1, $2, $3, coalesce($4::timestamptz, now()))
-           RETURNING ${FIELDS}`,
-          [contactId, content, direction, timestamp ?? null],
-        );
+        // Named: parsed once per connection, not once per message (the ingest hot path).
+        const { rows } = await pool.query<Message>({
+          name: "message-insert",
+          text: `INSERT INTO messages (contact_id, content, direction, "timestamp")
+                 VALUES ($1, $2, $3, coalesce($4::timestamptz, now()))
+                 RETURNING ${FIELDS}`,
+          values: [contactId, content, direction, timestamp ?? null],
+        });
         return rows[0] as Message;
       } catch (error) {
         if ((error as { code?: string }).code === "23503") throw notFound("contact");
