@@ -37,12 +37,11 @@ export async function loadDataset(client: pg.PoolClient, data: Dataset, progress
     await client.query("ALTER TABLE messages DISABLE TRIGGER USER");
     await client.query("ALTER TABLE contacts DISABLE TRIGGER USER");
 
-    let signatures: ContactSignatures | undefined;
-    await progress.steps("signatures", [{ name: "per corpus line, then per contact" }], async () => {
-      signatures = await contactSignatures(client, data.lines, data.plan, data.names.length);
-    });
+    const signatures = await progress.task("signatures", () =>
+      contactSignatures(client, data.lines, data.plan, data.names.length),
+    );
     await progress.rows("contacts", data.names.length, (tick) =>
-      copyRows(client, contactsCopy, contactRows(data, signatures as ContactSignatures, tick)),
+      copyRows(client, contactsCopy, contactRows(data, signatures, tick)),
     );
     await client.query(FILL_CONTACT_SEARCH);
     await progress.rows("messages", data.plan.contactId.length, (tick) =>

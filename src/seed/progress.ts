@@ -8,6 +8,8 @@ export type PhaseTiming = { phase: string; seconds: number; rows?: number };
 
 export type Progress = {
   rows(phase: string, total: number, run: (tick: (n: number) => void) => Promise<void>): Promise<void>;
+  /** One unit of work without a count, timed like the others. */
+  task<T>(phase: string, run: () => Promise<T>): Promise<T>;
   steps<T extends { name: string }>(
     phase: string,
     steps: T[],
@@ -47,6 +49,12 @@ export function createProgress(interactive: boolean, log: (line: string) => void
       });
       view?.stop();
       finish(phase, started, total);
+    },
+    async task(phase, run) {
+      const started = performance.now();
+      const result = await run();
+      finish(phase, started);
+      return result;
     },
     async steps(phase, steps, run) {
       const started = performance.now();
