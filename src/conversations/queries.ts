@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { queryCancellable } from "../db/cancel.ts";
 import type { Pool } from "../db/pool.ts";
+import { readSqlFile } from "../db/sql-file.ts";
 import { isoMicros, isoMillis } from "../db/timestamps.ts";
 import type { Position } from "./cursor.ts";
 import { chooseStrategy, type Strategy, UNBOUNDED } from "./planner.ts";
@@ -18,7 +18,7 @@ export type Page = {
 /** `signal` aborts when the HTTP client goes away: the statement then running is cancelled. */
 export type PageRequest = { after: Position | null; offset: number; limit: number; signal?: AbortSignal };
 
-const sql = (file: string) => readFileSync(new URL(`./sql/${file}`, import.meta.url), "utf8");
+const sql = (file: string) => readSqlFile(new URL(`./sql/${file}`, import.meta.url));
 const inPage = (strategy: string) => sql("page.sql").replace("{{page}}", strategy.trim());
 const LIST = inPage(sql("list.sql"));
 const SEARCH_WALK = inPage(sql("search-walk.sql"));
