@@ -1,5 +1,7 @@
 import type { Position } from "../conversations/cursor.ts";
+import { createBatcher } from "../db/batcher.ts";
 import type { Pool } from "../db/pool.ts";
+import { readSqlFile } from "../db/sql-file.ts";
 import { notFound } from "../http/errors.ts";
 
 export type Message = {
@@ -13,27 +15,59 @@ export type Message = {
 const FIELDS = `id AS message_id, contact_id, content, direction,
   to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp"`;
 
+const INSERT = readSqlFile(new URL("./sql/insert.sql", import.meta.url));
+
+/** A message to insert; `timestamp` undefined means now. */
+type NewMessage = { contactId: number; content: string; direction: string; timestamp?: string | undefined };
+
+/** The most messages one statement inserts: a batch waits for no more than this many to gather. */
+const MAX_BATCH = 100;
+
 export function createMessageQueries(pool: Pool) {
+  /** Each message's new row, or null when its contact does not exist. */
+  const insertBatch = async (batch: NewMessage[]): Promise<(Message | null)[]> => {
+    // Named: parsed once per connection, not once per batch (the ingest hot path).
+    const { rows } = await pool.query<Message & { position: string }>({
+      name: "message-insert",
+      text: INSERT,
+      values: [
+        batch.map((m) => m.contactId),
+        batch.map((m) => m.content),
+        batch.map((m) => m.direction),
+        batch.map((m) => m.timestamp ?? null),
+      ],
+    });
+    const answers: (Message | null)[] = batch.map(() => null);
+    for (const { position, ...message } of rows) answers[Number(position) - 1] = message;
+    return answers;
+  };
+  const insertOrSplit = async (batch: NewMessage[]): Promise<(Message | null)[]> => {
+    try {
+      return await insertBatch(batch);
+    } catch (error) {
+      // A contact deleted after the statement checked it fails the foreign key for the whole batch: send
+      // each message alone, so only that one is answered 404.
+      if ((error as { code?: string }).code !== "23503") throw error;
+      if (batch.length === 1) return [null];
+      const answers: (Message | null)[] = [];
+      for (const message of batch) answers.push(...(await insertOrSplit([message])));
+      return answers;
+    }
+  };
+  // Batches hold at most half the pool: contacts, threads and searches share it and never queue behind a
+  // pool full of inserts; fewer statements in flight also means more messages per statement and per commit.
+  const maxInFlight = Math.max(1, Math.floor((pool.options.max ?? 2) / 2));
+  const insert = createBatcher(insertOrSplit, { maxInFlight, maxBatch: MAX_BATCH });
+
   return {
     /**
-     * One INSERT: the trigger moves the contact's last-message pointer in the same transaction, so the
-     * conversation list is exact the moment this returns. An unknown contact fails the foreign key.
+     * The insert trigger moves the contact's last-message pointer in the same transaction, so the
+     * conversation list is exact the moment this returns. Concurrent calls share one INSERT (createBatcher).
      */
-    async add(contactId: number, content: string, direction: string, timestamp: string | undefined) {
-      try {
-        // Named: parsed once per connection, not once per message (the ingest hot path).
-        const { rows } = await pool.query<Message>({
-          name: "message-insert",
-          text: `INSERT INTO messages (contact_id, content, direction, "timestamp")
-                 VALUES ($1, $2, $3, coalesce($4::timestamptz, now()))
-                 RETURNING ${FIELDS}`,
-          values: [contactId, content, direction, timestamp ?? null],
-        });
-        return rows[0] as Message;
-      } catch (error) {
-        if ((error as { code?: string }).code === "23503") throw notFound("contact");
-        throw error;
-      }
+    async add(message: NewMessage): Promise<Message> {
+      const row = await insert(message);
+      if (!row) throw notFound("contact");
+      return row;
     },
 
     /** The trigger points the contact at its previous message, or at none. */

@@ -10,7 +10,7 @@ export function messageRoutes(messages: MessageQueries, cursors: CursorCodec): R
   router.post("/contacts/:id/messages", async (req, res) => {
     const contactId = parseId(req.params.id);
     const body = parseBody(createMessageBody, req.body);
-    res.status(201).json(await messages.add(contactId, body.content, body.direction, body.timestamp));
+    res.status(201).json(await messages.add({ contactId, ...body }));
   });
   router.get("/contacts/:id/messages", async (req, res) => {
     const contactId = parseId(req.params.id);

@@ -8,14 +8,14 @@ import { eventually } from "../support/process.ts";
 const file = testServerForFile();
 
 /**
- * The backend running `statementStart` while it waits on a row lock: the write is then mid-transaction
- * (its message row inserted or deleted, the trigger waiting to move the pointer).
+ * The backend running a statement containing `statement` while it waits on a row lock: the write is then
+ * mid-transaction (its message row inserted or deleted, the trigger waiting to move the pointer).
  */
-async function blockedWriter(admin: pg.Client, statementStart: string): Promise<number | undefined> {
+async function blockedWriter(admin: pg.Client, statement: string): Promise<number | undefined> {
   const { rows } = await admin.query<{ pid: number }>(
     `SELECT pid FROM pg_stat_activity
-      WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1 || '%'`,
-    [statementStart],
+      WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%' || $1 || '%'`,
+    [statement],
   );
   return rows[0]?.pid;
 }
