@@ -1,5 +1,6 @@
 import { queryCancellable } from "../db/cancel.ts";
 import type { Pool } from "../db/pool.ts";
+import { createSharedReads } from "../db/shared-reads.ts";
 import { readSqlFile } from "../db/sql-file.ts";
 import { isoMicros, isoMillis } from "../db/timestamps.ts";
 import type { Position } from "./cursor.ts";
@@ -79,10 +80,10 @@ export function createConversationQueries(
   // The list is a named statement on listPool: prepared once per connection, one generic plan, no planning
   // per call (which costs more than running it). Searches are planned per call: their best plan depends on
   // the term.
-  const run = async (text: string, values: unknown[], signal: AbortSignal | undefined, name?: string) => {
+  const sharedList = createSharedReads(listPool);
+  const run = async (text: string, values: unknown[], signal: AbortSignal | undefined) => {
     const started = performance.now();
-    const config = { text, values, ...(name ? { name } : {}) };
-    const { rows } = await queryCancellable<Row>(name ? listPool : pool, config, signal);
+    const { rows } = await queryCancellable<Row>(pool, { text, values }, signal);
     return { rows, ms: performance.now() - started };
   };
   const keyset = (req: PageRequest) => {
@@ -102,9 +103,14 @@ export function createConversationQueries(
   };
 
   return {
-    async list(req: PageRequest): Promise<Page> {
-      const { rows, ms } = await run(LIST, keyset(req), req.signal, "conversations-list");
-      return toPage(rows, req.limit, ms, "list");
+    /** Identical list requests waiting for a connection share one statement and one rendered page. */
+    list(req: PageRequest): Promise<Page> {
+      const values = keyset(req);
+      return sharedList(JSON.stringify(values), req.signal, async (client) => {
+        const started = performance.now();
+        const { rows } = await client.query<Row>({ name: "conversations-list", text: LIST, values });
+        return toPage(rows, req.limit, performance.now() - started, "list");
+      });
     },
 
     search(term: SearchTerm, req: PageRequest): Promise<Page> {
