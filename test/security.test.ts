@@ -55,6 +55,17 @@ describe("with API_TOKEN set", () => {
     assert.match(res.headers.get("content-security-policy") ?? "", /default-src 'self'/);
     assert.equal(res.headers.get("access-control-allow-origin"), null);
   });
+
+  test("every answer carries a request id: the client's if sane, else a new one, also in error bodies", async () => {
+    const given = await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "trace-42" } });
+    assert.equal(given.headers.get("x-request-id"), "trace-42");
+    const insane = await fetch(`${server.url}/conversations?page=0`, {
+      headers: { "x-request-id": "no spaces allowed" },
+    });
+    const id = insane.headers.get("x-request-id") ?? "";
+    assert.match(id, /^[0-9a-f-]{36}$/);
+    assert.equal(((await insane.json()) as { requestId: string }).requestId, id);
+  });
 });
 
 describe("without API_TOKEN, listening beyond loopback", () => {

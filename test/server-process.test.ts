@@ -24,6 +24,9 @@ describe("the server process", () => {
     await waitForOutput(run, `listening on http://127.0.0.1:${port}`);
     assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
     assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
+    // At LOG_LEVEL=info (what startServerProcess sets) each request is logged under its id.
+    await fetch(`http://127.0.0.1:${port}/conversations`, { headers: { "x-request-id": "trace-7" } });
+    await waitForOutput(run, '"id":"trace-7","method":"GET","path":"/conversations"');
     run.child.kill("SIGTERM");
     assert.equal(await run.exit, 0);
   });
