@@ -15,7 +15,8 @@ export type Message = {
 const FIELDS = `id AS message_id, contact_id, content, direction,
   to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp"`;
 
-const INSERT = readSqlFile(new URL("./sql/insert.sql", import.meta.url));
+/** Exported for docs/plans.md (bench/explain.ts). */
+export const INSERT_MESSAGES = readSqlFile(new URL("./sql/insert.sql", import.meta.url));
 
 /** A message to insert; `timestamp` undefined means now. */
 type NewMessage = { contactId: number; content: string; direction: string; timestamp?: string | undefined };
@@ -29,7 +30,7 @@ export function createMessageQueries(pool: Pool) {
     // Named: parsed once per connection, not once per batch (the ingest hot path).
     const { rows } = await pool.query<Message & { position: string }>({
       name: "message-insert",
-      text: INSERT,
+      text: INSERT_MESSAGES,
       values: [
         batch.map((m) => m.contactId),
         batch.map((m) => m.content),
