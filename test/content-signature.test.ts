@@ -59,3 +59,33 @@ test("every way a text reaches a contact widens its signature, and the filter pl
   assert.deepEqual(await filterFinds("qj"), []);
   assert.equal(await countUncoveredSignatures(ctx.db.pool), 0);
 });
+
+test("the two probe bits never reject a text that holds the term, and for 1–2 characters they are the whole test", async () => {
+  // Random short terms over a small alphabet (so they often occur) against random texts, in SQL: the same
+  // functions the search statements use.
+  const { rows } = await ctx.db.pool.query<{
+    term: string;
+    text: string;
+    holds: boolean;
+    full: boolean;
+    probe: boolean;
+  }>(`
+    WITH samples AS (
+      SELECT (SELECT string_agg(substr('abAB1-é ', 1 + floor(random() * 8)::int, 1), '')
+                FROM generate_series(1, 1 + floor(random() * 4)::int) WHERE i > 0) AS term,
+             (SELECT string_agg(substr('abAB1-é ', 1 + floor(random() * 8)::int, 1), '')
+                FROM generate_series(1, 2 + floor(random() * 12)::int) WHERE i > 0) AS text
+        FROM generate_series(1, 2000) i)
+    SELECT term, text,
+           strpos(lower(text), lower(term)) > 0 AS holds,
+           text_signature(text) & text_signature(term) = text_signature(term) AS full,
+           signature_may_match(text_signature(text), signature_probe_bits(term)) AS probe
+      FROM samples`);
+  assert.equal(rows.length, 2000);
+  for (const r of rows) {
+    if (r.holds) assert.ok(r.probe, `"${r.term}" in "${r.text}" but the probe bits reject it`);
+    if (r.full) assert.ok(r.probe, `the probe is narrower than the full test for "${r.term}" in "${r.text}"`);
+    if ([...r.term].length <= 2) assert.equal(r.probe, r.full, `"${r.term}" in "${r.text}"`);
+  }
+  assert.ok(rows.some((r) => r.holds) && rows.some((r) => !r.probe), "the sample has both outcomes");
+});

@@ -4,16 +4,16 @@
 -- all of the term's, plus those matching by name or number; only these are sorted by conversation time and
 -- probed in that order, newest message first, as in the walk (the OFFSET 0 fence keeps the sort below the
 -- probes, so they stop at the page's end). Cost: one pass over the contacts (not 5M messages), plus a probe
--- per candidate up to the page's end. $7 is the term as typed: text_signature($7) is folded to a constant
--- when the statement is planned.
+-- per candidate up to the page's end. $7 is the term as typed: signature_probe_bits($7) (migration 007) is
+-- folded to a constant when the statement is planned, and signature_may_match inlined to two get_bit calls.
 SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at
   FROM (WITH candidates AS MATERIALIZED (
           SELECT id, name, phone_number, phone_digits, last_message_id, last_message_at,
-                 content_signature & text_signature($7) = text_signature($7) AS may_contain
+                 signature_may_match(content_signature, signature_probe_bits($7)) AS may_contain
             FROM contacts
            WHERE last_message_id IS NOT NULL
              AND (last_message_at, id) < ($1::timestamptz, $2::bigint)
-             AND (content_signature & text_signature($7) = text_signature($7)
+             AND (signature_may_match(content_signature, signature_probe_bits($7))
                   OR name ILIKE $5 OR phone_digits LIKE $6))
         SELECT * FROM candidates ORDER BY last_message_at DESC, id DESC) c
   LEFT JOIN LATERAL (

@@ -6,7 +6,8 @@
 -- `content || ''` keeps the planner from using the trigram index inside the probe: a bitmap over every
 -- match in the table, rebuilt per conversation, is what makes the naive form of this query slow.
 -- A contact whose content signature (migration 005) lacks one of the term's characters or character pairs is
--- not probed: $7 is the term as typed, text_signature($7) is folded to a constant when the statement is planned.
+-- not probed: $7 is the term as typed, signature_probe_bits($7) (migration 007) is folded to a constant when the
+-- statement is planned, and signature_may_match inlined to two get_bit calls.
 -- Reading the signature costs a heap visit per conversation; a probe saved is worth many.
 -- $8 bounds how many conversations the walk may examine: a wrong guess costs a bounded amount.
 SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at
@@ -19,7 +20,7 @@ SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last
   LEFT JOIN LATERAL (
         SELECT m.id
           FROM messages m
-         WHERE c.content_signature & text_signature($7) = text_signature($7)
+         WHERE signature_may_match(c.content_signature, signature_probe_bits($7))
            AND m.contact_id = c.id
            AND (m.content || '') ILIKE $5
          ORDER BY m."timestamp" DESC, m.id DESC
