@@ -2,8 +2,8 @@
 -- says they are rare or absent). contacts.content_signature holds which characters and character pairs occur
 -- in a contact's messages (migration 005): one pass over the contacts table keeps those whose signature holds
 -- all of the term's, plus those matching by name or number; only these are sorted by conversation time and
--- probed in that order, newest message first, as in the walk (the OFFSET 0 fence keeps the sort below the
--- probes, so they stop at the page's end). Cost: one pass over the contacts (not 5M messages), plus a probe
+-- probed in that order, newest message first, with LIKE on the case-folded copy as in the walk (the OFFSET 0
+-- fence keeps the sort below the probes, so they stop at the page's end). Cost: one pass over the contacts (not 5M messages), plus a probe
 -- per candidate up to the page's end. $7 is the term as typed: signature_probe_bits($7) (migration 007) is
 -- folded to a constant when the statement is planned, and signature_may_match inlined to two get_bit calls.
 SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at
@@ -21,7 +21,7 @@ SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last
           FROM messages m
          WHERE c.may_contain
            AND m.contact_id = c.id
-           AND (m.content || '') ILIKE $5
+           AND (m.content_folded || '') LIKE lower($5)
          ORDER BY m."timestamp" DESC, m.id DESC
          LIMIT 1) hit ON true
  WHERE hit.id IS NOT NULL OR c.name ILIKE $5 OR c.phone_digits LIKE $6

@@ -3,8 +3,9 @@
 -- messages newest first through messages_contact_timeline and stops at the first match (LIMIT 1), which is
 -- also the `match` to show. The walk stops as soon as $4 + $3 conversations matched.
 --
--- `content || ''` keeps the planner from using the trigram index inside the probe: a bitmap over every
--- match in the table, rebuilt per conversation, is what makes the naive form of this query slow.
+-- The probe compares the case-folded copy with LIKE (migration 008: what ILIKE computes, without lower-casing
+-- every text at every search). `content_folded || ''` keeps the planner from using the trigram index inside the
+-- probe: a bitmap over every match in the table, rebuilt per conversation, is what makes the naive form slow.
 -- A contact whose content signature (migration 005) lacks one of the term's characters or character pairs is
 -- not probed: $7 is the term as typed, signature_probe_bits($7) (migration 007) is folded to a constant when the
 -- statement is planned, and signature_may_match inlined to two get_bit calls.
@@ -22,7 +23,7 @@ SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last
           FROM messages m
          WHERE signature_may_match(c.content_signature, signature_probe_bits($7))
            AND m.contact_id = c.id
-           AND (m.content || '') ILIKE $5
+           AND (m.content_folded || '') LIKE lower($5)
          ORDER BY m."timestamp" DESC, m.id DESC
          LIMIT 1) hit ON true
  WHERE hit.id IS NOT NULL OR c.name ILIKE $5 OR c.phone_digits LIKE $6
