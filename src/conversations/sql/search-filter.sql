@@ -4,8 +4,9 @@
 -- all of the term's, plus those matching by name or number; only these are sorted by conversation time and
 -- probed in that order, newest message first, with LIKE on the case-folded copy as in the walk (the OFFSET 0
 -- fence keeps the sort below the probes, so they stop at the page's end). Cost: one pass over the contacts
--- (not 5M messages), plus a probe per candidate up to the page's end. $7 is the term as typed: signature_probe_bits($7) (migration 007) is
--- folded to a constant when the statement is planned, and signature_may_match inlined to two get_bit calls.
+-- (not 5M messages), plus a probe per candidate up to the page's end. $7 is the term as typed:
+-- signature_probe_bits($7) (migration 007) is folded to a constant when the statement is planned, and
+-- signature_may_match inlined to two get_bit calls.
 SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at
   FROM (WITH candidates AS MATERIALIZED (
           SELECT id, name, phone_number, phone_digits, last_message_id, last_message_at,
