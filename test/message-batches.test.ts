@@ -7,8 +7,9 @@ import { createTestDatabase, type TestDatabase, testLogger } from "./support/dat
 import { eventually } from "./support/process.ts";
 
 /**
- * Concurrent inserts share one INSERT (src/messages/sql/insert.sql). A pool of 2 lets one batch run at a time,
- * so messages submitted while it is held up by a row lock leave together in the next statement.
+ * Concurrent inserts share one INSERT (src/messages/sql/insert.sql). Inserts get two statements in flight; a test
+ * fills both with messages held up by row locks, so the messages submitted meanwhile leave together in the next
+ * statement.
  */
 let db: TestDatabase;
 let pool: Pool;
@@ -47,20 +48,36 @@ async function holding(sql: string, values: unknown[]): Promise<{ end(): Promise
   };
 }
 
-/** Until some statement of the batch pool waits for a row lock. */
-const batchWaitsForALock = () =>
+/** Until `count` insert statements wait for a row lock. */
+const insertsWaitingForALock = (count: number) =>
   eventually(async () => {
     const { rows } = await db.pool.query(
       "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%WITH batch%'",
     );
-    return rows.length > 0;
+    return rows.length >= count;
   }, 5_000);
 
+/** Both insert slots taken by messages to contacts whose rows are locked; `release` lets them finish. */
+async function holdBothSlots(): Promise<{ release(): Promise<void> }> {
+  const contacts = await newContacts(2);
+  const locks = await Promise.all(
+    contacts.map((id) => holding("SELECT FROM contacts WHERE id = $1 FOR UPDATE", [id])),
+  );
+  const held = contacts.map((contactId) =>
+    messages.add({ contactId, content: "held up", direction: "inbound" }),
+  );
+  assert.ok(await insertsWaitingForALock(2));
+  return {
+    async release() {
+      for (const lock of locks) await lock.end();
+      await Promise.all(held);
+    },
+  };
+}
+
 test("messages sent together get their own rows back, in arrival order per contact", async () => {
-  const [blocked, b, c] = (await newContacts(3)) as [number, number, number];
-  const lock = await holding("SELECT FROM contacts WHERE id = $1 FOR UPDATE", [blocked]);
-  const first = messages.add({ contactId: blocked, content: "held up", direction: "inbound" });
-  assert.ok(await batchWaitsForALock());
+  const [b, c] = (await newContacts(2)) as [number, number];
+  const slots = await holdBothSlots();
   const together = [
     messages.add({ contactId: c, content: "to c", direction: "outbound" }),
     messages.add({ contactId: b, content: "b first", direction: "inbound" }),
@@ -73,8 +90,7 @@ test("messages sent together get their own rows back, in arrival order per conta
       timestamp: "2020-01-01T00:00:00Z",
     }),
   ];
-  await lock.end();
-  await first;
+  await slots.release();
   const [toC, bFirst, nobody, bSecond, backDated] = await Promise.allSettled(together);
   assert.equal(nobody?.status, "rejected");
   assert.match(String((nobody as PromiseRejectedResult).reason), /contact not found/);
@@ -106,17 +122,14 @@ test("messages sent together get their own rows back, in arrival order per conta
 });
 
 test("a contact deleted under a batch fails only its own message; the others are inserted once", async () => {
-  const [blocked, kept, deleted] = (await newContacts(3)) as [number, number, number];
+  const [kept, deleted] = (await newContacts(2)) as [number, number];
   const deletion = await holding("DELETE FROM contacts WHERE id = $1", [deleted]);
-  const lock = await holding("SELECT FROM contacts WHERE id = $1 FOR UPDATE", [blocked]);
-  const first = messages.add({ contactId: blocked, content: "held up", direction: "inbound" });
-  assert.ok(await batchWaitsForALock());
+  const slots = await holdBothSlots();
   const survivor = messages.add({ contactId: kept, content: "survives", direction: "inbound" });
   const orphan = messages.add({ contactId: deleted, content: "orphan", direction: "inbound" });
-  await lock.end();
-  await first;
+  await slots.release();
   // The batch saw the contact (its deletion is not committed) and now waits on it in the foreign key check.
-  assert.ok(await batchWaitsForALock());
+  assert.ok(await insertsWaitingForALock(1));
   await deletion.end();
   assert.equal((await survivor).content, "survives");
   await assert.rejects(orphan, /contact not found/);

@@ -55,12 +55,12 @@ export function createMessageQueries(pool: Pool) {
       return answers;
     }
   };
-  // Inserts hold a quarter of the pool (one connection on 2 cores): contacts, threads and searches share the pool
-  // and never queue behind inserts, and fewer statements in flight means more messages per statement and per
-  // commit, and fewer busy backends for reads to compete with. A/B on 2 cores, 32 ingesting connections beside
-  // page-1 reads, 6 runs each: one in flight 2,063–3,672 msg/s and reads p99 9–11 ms, two 2,638–3,248 msg/s and
-  // 12–14 ms.
-  const maxInFlight = Math.max(1, Math.floor((pool.options.max ?? 4) / 4));
+  // Inserts hold at most half the pool: contacts, threads and searches share it and never queue behind inserts,
+  // and fewer statements in flight means more messages per statement and per commit. Not fewer than two: an insert
+  // waiting on a row lock (a long transaction on one contact) holds its whole batch, and with a single slot every
+  // other post would queue behind it. A/B on 2 cores beside page-1 reads, 6 runs each: one slot 2,063–3,672 msg/s
+  // and reads p99 9–11 ms, two 2,638–3,248 msg/s and 12–14 ms; the fault tests then showed the stall with one.
+  const maxInFlight = Math.max(2, Math.floor((pool.options.max ?? 4) / 2));
   const insert = createBatcher(insertOrSplit, { maxInFlight, maxBatch: MAX_BATCH });
 
   return {
