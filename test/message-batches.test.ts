@@ -90,8 +90,10 @@ test("messages sent together get their own rows back, in arrival order per conta
       timestamp: "2020-01-01T00:00:00Z",
     }),
   ];
+  // Settled from the start: the 404 may come while the second slot is still being released.
+  const settled = Promise.allSettled(together);
   await slots.release();
-  const [toC, bFirst, nobody, bSecond, backDated] = await Promise.allSettled(together);
+  const [toC, bFirst, nobody, bSecond, backDated] = await settled;
   assert.equal(nobody?.status, "rejected");
   assert.match(String((nobody as PromiseRejectedResult).reason), /contact not found/);
   const rows = [toC, bFirst, bSecond, backDated].map((r) => {
@@ -126,13 +128,16 @@ test("a contact deleted under a batch fails only its own message; the others are
   const deletion = await holding("DELETE FROM contacts WHERE id = $1", [deleted]);
   const slots = await holdBothSlots();
   const survivor = messages.add({ contactId: kept, content: "survives", direction: "inbound" });
-  const orphan = messages.add({ contactId: deleted, content: "orphan", direction: "inbound" });
+  const orphan = assert.rejects(
+    messages.add({ contactId: deleted, content: "orphan", direction: "inbound" }),
+    /contact not found/,
+  );
   await slots.release();
   // The batch saw the contact (its deletion is not committed) and now waits on it in the foreign key check.
   assert.ok(await insertsWaitingForALock(1));
   await deletion.end();
   assert.equal((await survivor).content, "survives");
-  await assert.rejects(orphan, /contact not found/);
+  await orphan;
   const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM messages WHERE contact_id = $1", [
     kept,
   ]);
