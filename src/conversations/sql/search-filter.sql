@@ -6,16 +6,17 @@
 -- fence keeps the sort below the probes, so they stop at the page's end). Cost: one pass over the contacts
 -- (not 5M messages), plus a probe per candidate up to the page's end. $7 is the term as typed:
 -- signature_probe_bits($7) (migration 007) is folded to a constant when the statement is planned, and
--- signature_may_match inlined to two get_bit calls.
+-- signature_may_match inlined to two get_bit calls. Names are compared folded (name_folded, migration 009): the
+-- pass tests every contact's name, and ILIKE would lower-case each one again.
 SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at
   FROM (WITH candidates AS MATERIALIZED (
-          SELECT id, name, phone_number, phone_digits, last_message_id, last_message_at,
+          SELECT id, name, name_folded, phone_number, phone_digits, last_message_id, last_message_at,
                  signature_may_match(content_signature, signature_probe_bits($7)) AS may_contain
             FROM contacts
            WHERE last_message_id IS NOT NULL
              AND (last_message_at, id) < ($1::timestamptz, $2::bigint)
              AND (signature_may_match(content_signature, signature_probe_bits($7))
-                  OR name ILIKE $5 OR phone_digits LIKE $6))
+                  OR name_folded LIKE lower($5) OR phone_digits LIKE $6))
         SELECT * FROM candidates ORDER BY last_message_at DESC, id DESC) c
   LEFT JOIN LATERAL (
         SELECT m.id
@@ -25,7 +26,7 @@ SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last
            AND (m.content_folded || '') LIKE lower($5)
          ORDER BY m."timestamp" DESC, m.id DESC
          LIMIT 1) hit ON true
- WHERE hit.id IS NOT NULL OR c.name ILIKE $5 OR c.phone_digits LIKE $6
+ WHERE hit.id IS NOT NULL OR c.name_folded LIKE lower($5) OR c.phone_digits LIKE $6
  ORDER BY c.last_message_at DESC, c.id DESC
 OFFSET $4
  LIMIT $3
