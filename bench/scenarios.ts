@@ -46,7 +46,7 @@ export async function buildScenarios(pool: Pool, cursorSecret: string): Promise<
     ["phone digits", phone.slice(-7, -3)],
   ];
   for (const [group, term] of terms) {
-    for (const page of [1, 5]) {
+    for (const page of [1, 5, 10]) {
       scenarios.push({
         group: `search: ${group}`,
         name: `"${term}" page ${page}`,

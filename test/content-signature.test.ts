@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { countUncoveredSignatures } from "../src/conversations/integrity.ts";
+import { countUncoveredSummaries } from "../src/conversations/integrity.ts";
 import { parseSearchTerm } from "../src/conversations/search-term.ts";
 import { createRandom } from "../src/seed/random.ts";
 import { testServerForFile } from "./support/app.ts";
@@ -58,16 +58,21 @@ test("every way a text reaches a contact widens its signature, and the filter pl
     204,
   );
   assert.deepEqual(await filterFinds("qj"), []);
-  assert.equal(await countUncoveredSignatures(ctx.db.pool), 0);
+  assert.equal(await countUncoveredSummaries(ctx.db.pool), 0);
 });
+
+/** Seeded random words of min to min + spread - 1 characters over a small alphabet, so terms often occur. */
+function randomWords(seed: number) {
+  const random = createRandom(seed);
+  const ALPHABET = [..."abAB1-é "];
+  return (min: number, spread: number) =>
+    Array.from({ length: min + random.int(spread) }, () => ALPHABET[random.int(ALPHABET.length)]).join("");
+}
 
 test("the two probe bits never reject a text that holds the term, and for 1–2 characters they are the whole test", async () => {
   // Seeded random short terms over a small alphabet (so they often occur) against random texts, checked in SQL
   // with the same functions the search statements use.
-  const random = createRandom(7);
-  const ALPHABET = [..."abAB1-é "];
-  const word = (min: number, spread: number) =>
-    Array.from({ length: min + random.int(spread) }, () => ALPHABET[random.int(ALPHABET.length)]).join("");
+  const word = randomWords(7);
   const terms = Array.from({ length: 2000 }, () => word(1, 4));
   const texts = Array.from({ length: 2000 }, () => word(2, 12));
   const { rows } = await ctx.db.pool.query<{
@@ -91,4 +96,30 @@ test("the two probe bits never reject a text that holds the term, and for 1–2 
     if ([...r.term].length <= 2) assert.equal(r.probe, r.full, `"${r.term}" in "${r.text}"`);
   }
   assert.ok(rows.some((r) => r.holds) && rows.some((r) => !r.probe), "the sample has both outcomes");
+});
+
+test("a trigram bloom never rejects a text that holds the term", async () => {
+  // As above, with longer terms (a bloom tests only terms of 3+ characters) over a small alphabet.
+  const word = randomWords(11);
+  const terms = Array.from({ length: 2000 }, () => word(1, 5));
+  const texts = Array.from({ length: 2000 }, () => word(3, 30));
+  const { rows } = await ctx.db.pool.query<{ term: string; text: string; holds: boolean; passes: boolean }>(
+    `SELECT term, text,
+            strpos(lower(text), lower(term)) > 0 AS holds,
+            trigram_probe(term) IS NULL
+              OR text_trigram_bloom(text) & trigram_probe(term) = trigram_probe(term) AS passes
+       FROM unnest($1::text[], $2::text[]) AS s(term, text)`,
+    [terms, texts],
+  );
+  for (const r of rows) {
+    if (r.holds) assert.ok(r.passes, `"${r.term}" in "${r.text}" but the bloom rejects it`);
+  }
+  assert.ok(
+    rows.some((r) => r.holds && [...r.term].length >= 3),
+    "some long terms occur",
+  );
+  assert.ok(
+    rows.some((r) => !r.passes),
+    "the bloom rejects some texts",
+  );
 });

@@ -38,3 +38,9 @@ test("the plan follows the estimate", () => {
   assert.equal(chooseStrategy(term("q!"), 50, sample()).kind, "filter");
   assert.equal(chooseStrategy(term("qj"), 50, sample()).kind, "walk");
 });
+
+test("a longer term walks further: its trigram bloom spares the probes of conversations that cannot match", () => {
+  // Same share of matching conversations (1 in 10) and matching messages; 1,000 matches wanted.
+  assert.equal(chooseStrategy(term("zebra"), 1_000, sample()).kind, "walk");
+  assert.equal(chooseStrategy(term("zeb"), 1_000, sample()).kind, "index");
+});

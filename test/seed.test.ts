@@ -60,6 +60,15 @@ describe("seed", () => {
     assert.deepEqual(rows[0], { different: 0, empty: 0 });
   });
 
+  test("every trigram bloom, computed per corpus line, equals the one of the contact's messages", async () => {
+    const { rows } = await db.pool.query(`
+      SELECT count(*) FILTER (WHERE t.bloom IS DISTINCT FROM m.bloom)::int AS different,
+             count(*) FILTER (WHERE bit_count(t.bloom) = 0)::int AS empty
+        FROM (SELECT contact_id, bit_or(text_trigram_bloom(content)) AS bloom FROM messages GROUP BY contact_id) m
+        LEFT JOIN contact_trigrams t ON t.contact_id = m.contact_id`);
+    assert.deepEqual(rows[0], { different: 0, empty: 0 });
+  });
+
   test("messages per contact are heavy-tailed, not uniform", async () => {
     const { rows } = await db.pool.query(`
       SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY n) AS median, max(n) AS max, avg(n)::float AS mean

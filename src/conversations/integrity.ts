@@ -16,16 +16,20 @@ export async function countWrongPointers(pool: Pool): Promise<number> {
 }
 
 /**
- * Contacts whose content signature lacks a bit of one of their messages' signatures: a search could then skip a
- * contact that matches. Zero after any mix of writes (a signature may hold more bits than its messages, after
- * deletes, never fewer). Computes every message's signature: for test-sized data.
+ * Contacts whose content signature (005) or trigram bloom (011) lacks a bit of one of their messages': a search
+ * could then skip a contact that matches. Zero after any mix of writes (either may hold more bits than the
+ * messages, after deletes, never fewer). Computes both for every message: for test-sized data.
  */
-export async function countUncoveredSignatures(pool: Pool): Promise<number> {
+export async function countUncoveredSummaries(pool: Pool): Promise<number> {
   const { rows } = await pool.query<{ uncovered: number }>(`
     SELECT count(*)::int AS uncovered
-      FROM contacts c
-      JOIN (SELECT contact_id, bit_or(text_signature(content)) AS signature FROM messages GROUP BY contact_id) m
-        ON m.contact_id = c.id
-     WHERE m.signature & ~c.content_signature <> B'0'::bit(1406)`);
+      FROM (SELECT contact_id, bit_or(text_signature(content)) AS signature,
+                   bit_or(text_trigram_bloom(content)) AS bloom
+              FROM messages GROUP BY contact_id) m
+      JOIN contacts c ON c.id = m.contact_id
+      LEFT JOIN contact_trigrams t ON t.contact_id = m.contact_id
+     WHERE m.signature & ~c.content_signature <> B'0'::bit(1406)
+        OR t.bloom IS NULL
+        OR m.bloom & ~t.bloom <> B'0'::bit(8192)`);
   return rows[0]?.uncovered ?? 0;
 }

@@ -2,16 +2,24 @@ import type { SearchSample } from "./search-sample.ts";
 import type { SearchTerm } from "./search-term.ts";
 
 /**
- * Which plan answers a search fastest. Walking conversations in order costs per conversation examined, so
- * it suits terms many conversations match; the trigram index costs per matching message, so it suits rare
- * terms. Both costs are estimated from the in-memory sample, with per-unit costs measured on the full
+ * Which plan answers a search fastest. Walking conversations in order costs per conversation examined and
+ * per thread probed, so it suits terms many conversations match; the trigram index costs per matching
+ * message, so it suits rare terms. Both costs are estimated from the in-memory sample, with per-unit costs measured on the full
  * 100k/5M data set (docs/search.md). The walk gets a budget: if the estimate was wrong, the walk stops
  * early and the index plan (or, for terms without a trigram, the signature filter) answers instead, so a
  * wrong guess costs a bounded amount.
  */
 export type Strategy = { kind: "walk"; budget: number } | { kind: "index" } | { kind: "filter" };
 
-const WALK_MS_PER_CONVERSATION = 0.2;
+/** Reading a conversation in order and testing its signature and trigram bloom. */
+const WALK_MS_PER_CONVERSATION = 0.003;
+/** Reading one contact's messages newest first from the timeline index, up to its first match or its end. */
+const WALK_MS_PER_PROBE = 0.07;
+/**
+ * A busy contact's trigram bloom has about a third of its bits set, so a contact that does not match passes
+ * the test of a term with k trigrams with a chance of about this to the power k (docs/search.md).
+ */
+const BLOOM_BITS_SET = 0.35;
 const INDEX_MS_BASE = 25;
 const INDEX_MS_PER_MATCH = 0.007;
 /** The walk may examine this many times the conversations the estimate says it needs. */
@@ -29,10 +37,17 @@ export function chooseStrategy(term: SearchTerm, needed: number, sample: SearchS
   }
   if (estimate.conversationShare === 0) return { kind: "index" };
   const conversationsToWalk = needed / estimate.conversationShare;
-  const walkMs = conversationsToWalk * WALK_MS_PER_CONVERSATION;
+  const walkMs = estimateWalkMs(term, needed, conversationsToWalk);
   const indexMs = INDEX_MS_BASE + estimate.messages * INDEX_MS_PER_MATCH;
   if (walkMs > indexMs) return { kind: "index" };
   return { kind: "walk", budget: walkBudget(conversationsToWalk) };
+}
+
+/** Every conversation walked costs its tests; the matches, and the few others that pass them, a probe. */
+function estimateWalkMs(term: SearchTerm, needed: number, conversationsToWalk: number): number {
+  const trigrams = Math.max(1, [...term.folded].length - 2);
+  const probes = needed + (conversationsToWalk - needed) * BLOOM_BITS_SET ** trigrams;
+  return conversationsToWalk * WALK_MS_PER_CONVERSATION + probes * WALK_MS_PER_PROBE;
 }
 
 function walkBudget(conversationsToWalk: number): number {

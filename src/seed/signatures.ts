@@ -9,7 +9,8 @@ import type { MessagePlan } from "./plan.ts";
  * Every contact's content signature (migration 005) before anything is loaded: the OR of the signatures of the
  * lines its messages are drawn from. The database computes each line's signature once (`text_signature`, so the
  * bits are exactly the trigger's), and the OR per contact runs here over the plan, which knows each message's
- * line and contact: 5M messages, ~47k–188k lines, no join over message texts.
+ * line and contact: 5M messages, ~47k–188k lines, no join over message texts. The lines stay in the temporary
+ * table seed_lines until the load commits: the trigram blooms are computed from them too (load.ts).
  */
 const BITS = 1406;
 const WORDS = Math.ceil(BITS / 32);
