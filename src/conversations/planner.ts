@@ -4,8 +4,8 @@ import type { SearchTerm } from "./search-term.ts";
 /**
  * Which plan answers a search fastest. Walking conversations in order costs per conversation examined and
  * per thread probed, so it suits terms many conversations match; the trigram index costs per matching
- * message, so it suits rare terms. Both costs are estimated from the in-memory sample, with per-unit costs measured on the full
- * 100k/5M data set (docs/search.md). The walk gets a budget: if the estimate was wrong, the walk stops
+ * message, so it suits rare terms. Both costs are estimated from the in-memory sample, with per-unit costs
+ * measured on the full 100k/5M data set (docs/search.md). The walk gets a budget: if the estimate was wrong, the walk stops
  * early and the index plan (or, for terms without a trigram, the signature filter) answers instead, so a
  * wrong guess costs a bounded amount.
  */

@@ -4,7 +4,7 @@
 -- Measured on the 5M data set (this machine's 2-core VM), through the API: the walk for "zz" page 10 90–105 →
 -- 34–36 ms, page 5 44–50 → 24–29 ms, "basketball" page 1 18–20 → 9–13 ms. (The same experiment before 008
 -- gained nothing: then ILIKE's lower-casing of every text was the cost, not the heap visits.)
--- The price: the index grows from 246 to 784 MB (built in ~10 s at 5M). It replaces the plain timeline index,
+-- The price: the index grows from 246 to 784 MB (built in 10–40 s at 5M). It replaces the plain timeline index,
 -- whose users (thread pages, the delete trigger's "previous latest") read the same key order.
 CREATE INDEX messages_contact_timeline_folded ON messages (contact_id, "timestamp" DESC, id DESC)
   INCLUDE (content_folded);

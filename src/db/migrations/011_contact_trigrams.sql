@@ -68,9 +68,9 @@ CREATE TABLE contact_trigrams (
   bloom bit(8192) NOT NULL
 );
 
--- Existing data: one parallel pass over messages (about 6 minutes at 5M messages on 2 cores; the seeder
--- computes it per corpus line instead, src/seed/load.ts). Through a temporary table because CREATE TABLE AS
--- may run its query in parallel and INSERT … SELECT may not (single process: over 5 minutes).
+-- Existing data: one pass over messages (about 6 minutes at 5M messages on 2 cores; the seeder computes it per
+-- corpus line instead, src/seed/load.ts). Through a temporary table because CREATE TABLE AS may run its query
+-- in parallel and INSERT … SELECT may not.
 CREATE TEMP TABLE trigram_backfill ON COMMIT DROP AS
   SELECT contact_id, bit_or(text_trigram_bloom(content)) AS bloom
     FROM messages
