@@ -23,9 +23,9 @@ export async function countWrongPointers(pool: Pool): Promise<number> {
 export async function countUncoveredSummaries(pool: Pool): Promise<number> {
   const { rows } = await pool.query<{ uncovered: number }>(`
     SELECT count(*)::int AS uncovered
-      FROM (SELECT contact_id, bit_or(text_signature(content)) AS signature,
-                   bit_or(text_trigram_bloom(content)) AS bloom
-              FROM messages GROUP BY contact_id) m
+      FROM (SELECT m.contact_id, bit_or(s.signature) AS signature, bit_or(s.bloom) AS bloom
+              FROM messages m, text_summary(m.content) s
+             GROUP BY m.contact_id) m
       JOIN contacts c ON c.id = m.contact_id
       LEFT JOIN contact_trigrams t ON t.contact_id = m.contact_id
      WHERE m.signature & ~c.content_signature <> B'0'::bit(1406)

@@ -115,11 +115,13 @@ END $$;
 
 -- Content edited in place (no API does it, SQL clients may): both summaries must cover the new text too.
 CREATE OR REPLACE FUNCTION messages_track_content_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  added_signature bit(1406);
+  added_bloom bit(8192);
 BEGIN
-  UPDATE contacts
-     SET content_signature = content_signature | text_signature(NEW.content)
-   WHERE id = NEW.contact_id;
-  PERFORM widen_trigram_bloom(NEW.contact_id, text_trigram_bloom(NEW.content));
+  SELECT s.signature, s.bloom INTO added_signature, added_bloom FROM text_summary(NEW.content) s;
+  UPDATE contacts SET content_signature = content_signature | added_signature WHERE id = NEW.contact_id;
+  PERFORM widen_trigram_bloom(NEW.contact_id, added_bloom);
   RETURN NULL;
 END $$;
 
