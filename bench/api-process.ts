@@ -26,11 +26,15 @@ export async function startApi(
   });
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
-  // Ready, and the search planner's sample read: measuring before it would measure the fallback plans.
+  // Ready, the search planner's sample read and the cache warm: before that it would measure the fallback
+  // plans and the disk.
   for (let i = 0; i < 900; i++) {
     if (child.exitCode !== null) throw new Error("the API server exited during start-up");
     const ready = await fetch(`${url}/readyz`).then(
-      async (r) => r.ok && ((await r.json()) as { searchSample?: string }).searchSample === "loaded",
+      async (r) => {
+        const body = (await r.json()) as { searchSample?: string; cache?: { state: string } };
+        return r.ok && body.searchSample === "loaded" && body.cache?.state !== "warming";
+      },
       () => false,
     );
     if (ready) return { url, child };

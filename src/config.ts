@@ -24,6 +24,7 @@ const envSchema = z.object({
   DB_POOL_SIZE: integer(1, 200).default(Math.max(2, 2 * os.availableParallelism())),
   DB_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(5_000),
   DB_CONNECT_RETRIES: integer(0, 100).default(8),
+  DB_WARM_CACHE: flag.default(true),
   CURSOR_SECRET: z.string().min(16).optional(),
   API_TOKEN: z
     .string()
@@ -64,6 +65,7 @@ export type Config = Readonly<{
     poolSize: number;
     statementTimeoutMs: number;
     connectRetries: number;
+    warmCache: boolean;
   }>;
   cursorSecret: string | undefined;
   security: Readonly<{
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       poolSize: e.DB_POOL_SIZE,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
       connectRetries: e.DB_CONNECT_RETRIES,
+      warmCache: e.DB_WARM_CACHE,
     }),
     cursorSecret: e.CURSOR_SECRET,
     security: Object.freeze({

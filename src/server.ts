@@ -40,7 +40,10 @@ async function start(config: Config, logger: Logger, running: Running): Promise<
   const migrations = await loadMigrations();
   await migrate(pool, logger, migrations);
   if (config.seed.onStart) await seedIfEmpty(running.db.url, config.seed, logger);
-  const services = await createServices({ pool, listPool }, logger, config.cursorSecret);
+  const services = await createServices({ pool, listPool }, logger, {
+    cursorSecret: config.cursorSecret,
+    warmCache: config.db.warmCache,
+  });
   running.stopSample = services.sample.stop;
   const loopbackOnly = isLoopback(config.http.host);
   if (config.security.apiTokens.length === 0) {

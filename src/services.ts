@@ -4,6 +4,7 @@ import { createCursorCodec } from "./conversations/cursor.ts";
 import { createConversationQueries } from "./conversations/queries.ts";
 import { createSampleKeeper } from "./conversations/search-sample.ts";
 import type { Pool } from "./db/pool.ts";
+import { cacheWarmUpOff, startCacheWarmUp } from "./db/warm-up.ts";
 import type { Logger } from "./logger.ts";
 import { createMessageQueries } from "./messages/queries.ts";
 
@@ -16,7 +17,7 @@ const SAMPLE_REFRESH_MS = 5 * 60_000;
 export async function createServices(
   { pool, listPool }: { pool: Pool; listPool: Pool },
   logger: Logger,
-  cursorSecret: string | undefined,
+  { cursorSecret, warmCache }: { cursorSecret: string | undefined; warmCache: boolean },
 ) {
   if (!cursorSecret) logger.warn("CURSOR_SECRET is not set: cursors will not survive a restart");
   const sample = createSampleKeeper(pool, logger, SAMPLE_REFRESH_MS);
@@ -26,6 +27,7 @@ export async function createServices(
       "reading the search sample failed; searches use index plans until the next refresh",
     );
   });
+  const cache = warmCache ? startCacheWarmUp(pool, logger) : cacheWarmUpOff;
   return {
     cursors: createCursorCodec(cursorSecret ?? randomBytes(32).toString("hex")),
     conversations: createConversationQueries({ pool, listPool }, sample),
@@ -33,6 +35,8 @@ export async function createServices(
     messages: createMessageQueries(pool),
     /** Stop on shutdown: it refreshes on a timer. */
     sample,
+    /** Background: the database cache's warm-up after a start. */
+    cache,
     /** Resolves once the first sample is read (tests wait for it; the server does not). */
     ready: firstSample,
   };

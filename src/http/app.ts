@@ -38,7 +38,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.logger.isLevelEnabled("info")) app.use(requestLogger(deps.logger));
   app.use(securityHeaders());
   app.use(crossOrigin(deps.security.corsOrigins));
-  app.use(healthRoutes(deps.pool, deps.latestMigration, deps.services.sample.isLoaded));
+  app.use(healthRoutes(deps.pool, deps.latestMigration, () => startupWork(deps.services)));
   app.use(
     API_PATHS,
     rateLimitPerClient(deps.security.rateLimitPerMinute),
@@ -78,4 +78,15 @@ function requestLogger(logger: Logger) {
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
   });
+}
+
+/**
+ * Until the planner's sample of recent conversations is read, some searches take a slow plan; until the cache
+ * is warm, requests may wait on the disk.
+ */
+function startupWork(services: Services) {
+  return {
+    searchSample: services.sample.isLoaded() ? "loaded" : "loading",
+    cache: services.cache.progress(),
+  };
 }

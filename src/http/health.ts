@@ -3,9 +3,10 @@ import type { Pool } from "../db/pool.ts";
 
 /**
  * `/healthz`: the process is up. `/readyz`: the database answers and carries the latest migration,
- * so a load balancer only sends traffic to an instance that can serve it.
+ * so a load balancer only sends traffic to an instance that can serve it. It also reports `background`
+ * start-up work, which does not gate readiness: until it is done some requests are slower (benchmarks wait).
  */
-export function healthRoutes(pool: Pool, latestMigration: number, searchSampleLoaded: () => boolean): Router {
+export function healthRoutes(pool: Pool, latestMigration: number, background: () => object): Router {
   const router = Router();
   router.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -21,9 +22,7 @@ export function healthRoutes(pool: Pool, latestMigration: number, searchSampleLo
         status: ready ? "ready" : "migrating",
         database: "reachable",
         migration: { applied: version, expected: latestMigration },
-        // Informational (it does not gate readiness): until the planner's sample of recent conversations is
-        // read, some searches take a slow plan. Benchmarks wait for it.
-        searchSample: searchSampleLoaded() ? "loaded" : "loading",
+        ...background(),
       });
     } catch {
       res.status(503).json({ status: "unavailable", database: "unreachable" });

@@ -41,7 +41,10 @@ export async function startTestServer(
     logger: testLogger,
     plans: "generic",
   });
-  const services = await createServices({ pool: db.pool, listPool }, testLogger, "test-secret-test-secret");
+  const services = await createServices({ pool: db.pool, listPool }, testLogger, {
+    cursorSecret: "test-secret-test-secret",
+    warmCache: true,
+  });
   await services.ready;
   const app = createApp({
     pool: db.pool,
@@ -61,7 +64,7 @@ export async function startTestServer(
     close: () =>
       new Promise((resolve) => {
         services.sample.stop();
-        server.close(() => listPool.end().then(() => resolve()));
+        server.close(() => services.cache.done.then(() => listPool.end()).then(() => resolve()));
         server.closeAllConnections();
       }),
   };
