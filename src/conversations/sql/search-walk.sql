@@ -3,9 +3,13 @@
 -- messages newest first through messages_contact_timeline and stops at the first match (LIMIT 1), which is
 -- also the `match` to show. The walk stops as soon as $4 + $3 conversations matched.
 --
--- The probe compares the case-folded copy with LIKE (migration 008: what ILIKE computes, without lower-casing
--- every text at every search). `content_folded || ''` keeps the planner from using the trigram index inside the
--- probe: a bitmap over every match in the table, rebuilt per conversation, is what makes the naive form slow.
+-- The probe tests the case-folded copy (migration 008: what ILIKE computes, without lower-casing every text at
+-- every search). For a term of 4+ characters it uses strpos, whose skip-table search beat LIKE's scan by 15–40%
+-- per text (250k texts: "basketball" 53 against 75 ms, "love" 69 against 83; "basketball" page 10 walk 28
+-- against 37 ms); for 2–3 characters LIKE was faster ("the" 72 against 82). $7 is a constant when the statement
+-- is planned, so the CASE folds to one branch. `content_folded || ''` keeps the planner from using the trigram
+-- index inside the probe (strpos cannot use it): a bitmap over every match in the table, rebuilt per
+-- conversation, is what makes the naive form slow.
 -- The probe is an index-only scan: the timeline index carries the folded text (migration 010).
 -- A contact is not probed when its content signature (migration 005) lacks one of the term's characters or
 -- character pairs, or its trigram bloom (migration 011) one of the term's trigrams. $7 is the term as typed;
@@ -30,7 +34,8 @@ SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last
                       FROM contact_trigrams t
                      WHERE t.contact_id = c.id))
            AND m.contact_id = c.id
-           AND (m.content_folded || '') LIKE lower($5)
+           AND CASE WHEN char_length($7) >= 4 THEN strpos(m.content_folded, lower($7)) > 0
+                    ELSE (m.content_folded || '') LIKE lower($5) END
          ORDER BY m."timestamp" DESC, m.id DESC
          LIMIT 1) hit ON true
  WHERE hit.id IS NOT NULL OR c.name ILIKE $5 OR c.phone_digits LIKE $6
