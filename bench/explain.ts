@@ -19,8 +19,8 @@ const cases: Array<{ title: string; sql: string; values: unknown[]; rollback?: b
   { title: "List, page 2,000 (OFFSET 99,950)", sql: STATEMENTS.list, values: [...START, 50, 99_950] },
   ...searchCase("Search walk, very common word", "walk", "the", 0),
   ...searchCase("Search walk, common word, page 5", "walk", "movie", 200),
-  ...searchCase("Search walk, 2 characters", "walk", "zz", 0),
-  ...searchCase("Search walk, 2 characters, page 10", "walk", "zz", 450),
+  ...searchCase("Search walk counted by signatures, 2 characters", "walk", "zz", 0),
+  ...searchCase("Search walk counted by signatures, 2 characters, page 10", "walk", "zz", 450),
   ...searchCase("Search walk, less common word, page 10", "walk", "basketball", 450),
   ...searchCase("Search index, less common word, page 5 (the walk answers it)", "index", "basketball", 200),
   ...searchCase("Search index, rare word", "index", "tarantino", 0),
@@ -52,8 +52,11 @@ function searchCase(title: string, plan: "walk" | "index" | "filter", text: stri
   if (!term) return [];
   const values = [...START, 50, offset, term.pattern, term.digitsPattern];
   const label = `${title} ("${text}")`;
-  if (plan === "walk")
-    return [{ title: label, sql: STATEMENTS.searchWalk, values: [...values, term.text, BUDGET] }];
+  if (plan === "walk") {
+    // As queries.ts chooses: a 1–2 letter or digit term is counted from the signatures.
+    const sql = term.inSignature ? STATEMENTS.searchWalkCounted : STATEMENTS.searchWalk;
+    return [{ title: label, sql, values: [...values, term.text, BUDGET] }];
+  }
   if (plan === "filter")
     return [{ title: label, sql: STATEMENTS.searchFilter, values: [...values, term.text] }];
   return [{ title: label, sql: STATEMENTS.searchIndex, values }];

@@ -1,17 +1,18 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { countUncoveredSummaries } from "../src/conversations/integrity.ts";
+import { countWrongSummaries } from "../src/conversations/integrity.ts";
+import { type Strategy, UNBOUNDED } from "../src/conversations/planner.ts";
 import { parseSearchTerm } from "../src/conversations/search-term.ts";
 import { createRandom } from "../src/seed/random.ts";
 import { testServerForFile } from "./support/app.ts";
 
 const ctx = testServerForFile();
 
-/** Contact ids the filter plan (signatures only, no sample) finds for a term. */
-async function filterFinds(text: string): Promise<number[]> {
+/** Contact ids a plan finds for a term: by default the filter plan (signatures only, no sample). */
+async function filterFinds(text: string, plan: Strategy = { kind: "filter" }): Promise<number[]> {
   const term = parseSearchTerm(text);
   assert.ok(term);
-  const page = await ctx.server.services.conversations.searchWith({ kind: "filter" }, term, {
+  const page = await ctx.server.services.conversations.searchWith(plan, term, {
     after: null,
     offset: 0,
     limit: 50,
@@ -58,7 +59,50 @@ test("every way a text reaches a contact widens its signature, and the filter pl
     204,
   );
   assert.deepEqual(await filterFinds("qj"), []);
-  assert.equal(await countUncoveredSummaries(ctx.db.pool), 0);
+  assert.equal(await countWrongSummaries(ctx.db.pool), 0);
+});
+
+const isExact = async (contactId: number) =>
+  (
+    await ctx.db.pool.query<{ exact: boolean }>(
+      "SELECT signature_exact AS exact FROM contacts WHERE id = $1",
+      [contactId],
+    )
+  ).rows[0]?.exact;
+
+/** A new contact, and a way to post it messages (answering each one's id). */
+async function newContact(phone: string) {
+  const created = await ctx.server.send("POST", "/contacts", { name: "Stale Bits", phone_number: phone });
+  const id = (created.body as { id: number }).id;
+  const post = async (content: string) => {
+    const res = await ctx.server.send("POST", `/contacts/${id}/messages`, { content, direction: "inbound" });
+    return (res.body as { message_id: number }).message_id;
+  };
+  return { id, post };
+}
+
+test("a delete or an edit marks the signature inexact, so the walk then reads the thread instead of trusting it", async () => {
+  const walkFinds = async (text: string) => filterFinds(text, { kind: "walk", budget: UNBOUNDED });
+  const deleting = await newContact("+1 212 555 0142");
+  const vq = await deleting.post("a VQ here");
+  await deleting.post("an xk there");
+  assert.equal(await isExact(deleting.id), true, "inserts keep a signature exact");
+  assert.ok((await walkFinds("vq")).includes(deleting.id));
+  assert.equal((await ctx.server.send("DELETE", `/messages/${vq}`)).status, 204);
+  assert.equal(await isExact(deleting.id), false);
+  assert.ok(!(await walkFinds("vq")).includes(deleting.id), "the stale vq bit does not count");
+  assert.ok((await walkFinds("xk")).includes(deleting.id));
+  // The flag is what decides: claimed exact, the stale bit alone counts the contact (no message is read).
+  await ctx.db.pool.query("UPDATE contacts SET signature_exact = true WHERE id = $1", [deleting.id]);
+  assert.ok((await walkFinds("vq")).includes(deleting.id));
+  await ctx.db.pool.query("UPDATE contacts SET signature_exact = false WHERE id = $1", [deleting.id]);
+
+  const editing = await newContact("+1 212 555 0143");
+  const jw = await editing.post("a jw note");
+  await ctx.db.pool.query("UPDATE messages SET content = 'edited' WHERE id = $1", [jw]);
+  assert.equal(await isExact(editing.id), false, "an edit marks it too");
+  assert.ok(!(await walkFinds("jw")).includes(editing.id));
+  assert.equal(await countWrongSummaries(ctx.db.pool), 0);
 });
 
 /** Seeded random words of min to min + spread - 1 characters over a small alphabet, so terms often occur. */

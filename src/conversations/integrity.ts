@@ -16,20 +16,23 @@ export async function countWrongPointers(pool: Pool): Promise<number> {
 }
 
 /**
- * Contacts whose content signature (005) or trigram bloom (011) lacks a bit of one of their messages': a search
- * could then skip a contact that matches. Zero after any mix of writes (either may hold more bits than the
- * messages, after deletes, never fewer). Computes both for every message: for test-sized data.
+ * Contacts whose summaries could make a search wrong: a content signature (005) or trigram bloom (011) lacking a
+ * bit of one of their messages (a search could skip a contact that matches), or a signature marked exact (013)
+ * with a bit none of their messages has (a search could count a contact that does not match). Zero after any
+ * mix of writes. Computes both summaries for every message: for test-sized data.
  */
-export async function countUncoveredSummaries(pool: Pool): Promise<number> {
-  const { rows } = await pool.query<{ uncovered: number }>(`
-    SELECT count(*)::int AS uncovered
-      FROM (SELECT m.contact_id, bit_or(s.signature) AS signature, bit_or(s.bloom) AS bloom
-              FROM messages m, text_summary(m.content) s
-             GROUP BY m.contact_id) m
-      JOIN contacts c ON c.id = m.contact_id
-      LEFT JOIN contact_trigrams t ON t.contact_id = m.contact_id
-     WHERE m.signature & ~c.content_signature <> B'0'::bit(1406)
-        OR t.bloom IS NULL
-        OR m.bloom & ~t.bloom <> B'0'::bit(8192)`);
-  return rows[0]?.uncovered ?? 0;
+export async function countWrongSummaries(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ wrong: number }>(`
+    SELECT count(*)::int AS wrong
+      FROM contacts c
+      LEFT JOIN (SELECT m.contact_id, bit_or(s.signature) AS signature, bit_or(s.bloom) AS bloom
+                   FROM messages m, text_summary(m.content) s
+                  GROUP BY m.contact_id) m ON m.contact_id = c.id
+      LEFT JOIN contact_trigrams t ON t.contact_id = c.id
+     WHERE (m.contact_id IS NOT NULL
+            AND (m.signature & ~c.content_signature <> B'0'::bit(1406)
+                 OR t.bloom IS NULL
+                 OR m.bloom & ~t.bloom <> B'0'::bit(8192)))
+        OR (c.signature_exact AND c.content_signature <> coalesce(m.signature, B'0'::bit(1406)))`);
+  return rows[0]?.wrong ?? 0;
 }

@@ -22,14 +22,19 @@ export type PageRequest = { after: Position | null; offset: number; limit: numbe
 const sql = (file: string) => readSqlFile(new URL(`./sql/${file}`, import.meta.url));
 const inPage = (strategy: string) => sql("page.sql").replace("{{page}}", strategy.trim());
 const LIST = inPage(sql("list.sql"));
+/** The probe for a conversation's newest match, shared by the strategies that probe after choosing rows. */
+const withNewestMatch = (strategy: string) =>
+  strategy.replace("{{newest_match}}", sql("newest-match.sql").trim());
 const SEARCH_WALK = inPage(sql("search-walk.sql"));
+const SEARCH_WALK_COUNTED = inPage(withNewestMatch(sql("search-walk-counted.sql")));
 const SEARCH_INDEX = inPage(sql("search-index.sql"));
-const SEARCH_FILTER = inPage(sql("search-filter.sql"));
+const SEARCH_FILTER = inPage(withNewestMatch(sql("search-filter.sql")));
 
 /** The full statements, for docs/plans.md (bench/explain.ts). */
 export const STATEMENTS = {
   list: LIST,
   searchWalk: SEARCH_WALK,
+  searchWalkCounted: SEARCH_WALK_COUNTED,
   searchIndex: SEARCH_INDEX,
   searchFilter: SEARCH_FILTER,
 };
@@ -128,7 +133,8 @@ export function createConversationQueries(
         return toPage(rows, req.limit, spentMs + ms, kind);
       };
       if (strategy.kind !== "walk") return answer(strategy.kind);
-      const walked = await run(SEARCH_WALK, [...values, term.text, strategy.budget], req.signal);
+      const walk = term.inSignature ? SEARCH_WALK_COUNTED : SEARCH_WALK;
+      const walked = await run(walk, [...values, term.text, strategy.budget], req.signal);
       // A short page from a bounded walk may only mean the budget ran out: the other plan settles it.
       if (walked.rows.length === req.limit || strategy.budget === UNBOUNDED) {
         return toPage(walked.rows, req.limit, walked.ms, "walk");

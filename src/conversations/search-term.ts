@@ -13,6 +13,11 @@ export type SearchTerm = {
   folded: string;
   /** pg_trgm can only use its index when the term holds a run of 3+ letters or digits. */
   hasTrigram: boolean;
+  /**
+   * 1–2 ASCII letters or digits: the content signature (migration 005) records exactly whether a contact's
+   * messages hold these characters and this pair (any other character shares one symbol with the rest).
+   */
+  inSignature: boolean;
 };
 
 const PHONE_LIKE = /^[\d\s+().-]+$/;
@@ -27,6 +32,7 @@ export function parseSearchTerm(raw: string): SearchTerm | null {
     digitsPattern: PHONE_LIKE.test(text) && digits.length > 0 ? `%${digits}%` : null,
     folded: text.toLowerCase(),
     hasTrigram: /[\p{L}\p{N}]{3}/u.test(text),
+    inSignature: /^[A-Za-z0-9]{1,2}$/.test(text),
   };
 }
 
