@@ -14,6 +14,7 @@ import { databaseTime, ingest, load } from "./load.ts";
 import { formatMarkdown, type Row } from "./report.ts";
 import { machineName, writeResults } from "./results.ts";
 import { buildScenarios } from "./scenarios.ts";
+import { startScratchWrites } from "./scratch-writes.ts";
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -139,8 +140,8 @@ function line(r: Row): string {
 /**
  * Ingest through the API alone (after a warm-up), then together with page-1 reads on one connection, whose p99
  * is compared with the read-only figure: first with both in the one API process, then with the posts sent to a
- * second API process at a lower CPU priority (writes on their own instances). The messages written are deleted
- * afterwards (the triggers restore every pointer).
+ * second API process at a lower CPU priority (writes on their own instances). Afterwards the data set is as
+ * before (scratch-writes.ts).
  */
 async function measureWrites(
   pool: Pool,
@@ -151,9 +152,7 @@ async function measureWrites(
   readRows: Row[],
 ) {
   const { api } = apis;
-  const { rows: before } = await pool.query<{ max: number }>(
-    "SELECT coalesce(max(id), 0) AS max FROM messages",
-  );
+  const scratch = await startScratchWrites(pool);
   const write = { group: "write", path: "/contacts/:id/messages", dbMs: null, connections };
   // Warm-up, as the reads had: the first inserts after a start read index pages (the content trigram index
   // above all) from disk, which is not the steady state being measured.
@@ -186,9 +185,7 @@ async function measureWrites(
   await ingest(ingestApi, contacts, connections, Math.min(duration, 5));
   const apart = await withReads(ingestApi, " via a second API process");
   const readOnly = readRows.find((r) => r.name === "page 1" && r.connections === 1);
-  await pool.query("DELETE FROM messages WHERE id > $1", [before[0]?.max ?? 0]);
-  // Leave the data as found for the next run: the churn left dead contact rows behind.
-  await pool.query("VACUUM (ANALYZE) contacts, messages");
+  await scratch.undo();
   return {
     rows: [alone, ...together.rows, ...apart.rows],
     mixed: {

@@ -8,6 +8,7 @@ import { countWrongPointers } from "../src/conversations/integrity.ts";
 import { startApi, stopChild } from "./api-process.ts";
 import { openDataset } from "./dataset.ts";
 import { machineName, writeResults } from "./results.ts";
+import { startScratchWrites } from "./scratch-writes.ts";
 
 const HELP = `Usage: npm run soak -- [options]
 
@@ -134,9 +135,10 @@ async function main(): Promise<number> {
   const { db, pool, size } = await openDataset(options.quick);
   const children: ChildProcess[] = [];
   try {
-    const { rows: before } = await pool.query<{ max: number; count: number }>(
-      "SELECT coalesce(max(id), 0) AS max, count(*)::int AS count FROM messages",
+    const { rows: before } = await pool.query<{ count: number }>(
+      "SELECT count(*)::int AS count FROM messages",
     );
+    const scratch = await startScratchWrites(pool);
     const api = await startApi(db.url, randomBytes(24).toString("hex"), children);
     const writes: Writes = { sent: 0, acknowledged: [] };
     const requests = mixedRequests(size.contacts, writes);
@@ -179,8 +181,7 @@ async function main(): Promise<number> {
       rssStartMb: rssStart,
       rssEndMb: rssEnd,
     };
-    await pool.query("DELETE FROM messages WHERE id > $1", [before[0]?.max ?? 0]);
-    await pool.query("VACUUM (ANALYZE) contacts, messages");
+    await scratch.undo();
 
     const failures = [
       checks.errors > 0 && `${checks.errors} errors or non-2xx answers`,
