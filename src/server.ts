@@ -16,7 +16,7 @@ import { createServices } from "./services.ts";
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
-type Running = { server?: Server; pools?: Pool[]; db?: Database; stopSample?: () => void };
+type Running = { server?: Server; pools?: Pool[]; db?: Database; stopBackground?: () => void };
 
 async function main(): Promise<void> {
   const config = readConfigOrExit();
@@ -44,7 +44,7 @@ async function start(config: Config, logger: Logger, running: Running): Promise<
     cursorSecret: config.cursorSecret,
     warmCache: config.db.warmCache,
   });
-  running.stopSample = services.sample.stop;
+  running.stopBackground = services.stop;
   const loopbackOnly = isLoopback(config.http.host);
   if (config.security.apiTokens.length === 0) {
     logger.warn(
@@ -104,7 +104,7 @@ async function crash(error: unknown, running: Running, logger: Logger): Promise<
 /** HTTP first (stop accepting, drain), then the pool, then the embedded server. */
 async function release(running: Running, logger: Logger): Promise<void> {
   if (running.server) await drain(running.server);
-  running.stopSample?.();
+  running.stopBackground?.();
   for (const pool of running.pools ?? []) {
     await pool.end().catch((error: unknown) => logger.warn({ err: error }, "closing a pool failed"));
   }

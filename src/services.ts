@@ -3,12 +3,14 @@ import { createContactQueries } from "./contacts/queries.ts";
 import { createCursorCodec } from "./conversations/cursor.ts";
 import { createConversationQueries } from "./conversations/queries.ts";
 import { createSampleKeeper } from "./conversations/search-sample.ts";
+import { startSignatureRefresh } from "./conversations/signature-refresh.ts";
 import type { Pool } from "./db/pool.ts";
 import { cacheWarmUpOff, startCacheWarmUp } from "./db/warm-up.ts";
 import type { Logger } from "./logger.ts";
 import { createMessageQueries } from "./messages/queries.ts";
 
 const SAMPLE_REFRESH_MS = 5 * 60_000;
+const SIGNATURE_REFRESH_MS = 5 * 60_000;
 
 /**
  * Every domain's queries, wired once: what the app serves and the tests exercise. `listPool` serves the
@@ -28,13 +30,18 @@ export async function createServices(
     );
   });
   const cache = warmCache ? startCacheWarmUp(pool, logger) : cacheWarmUpOff;
+  const signatureRefresh = startSignatureRefresh(pool, logger, SIGNATURE_REFRESH_MS);
   return {
     cursors: createCursorCodec(cursorSecret ?? randomBytes(32).toString("hex")),
     conversations: createConversationQueries({ pool, listPool }, sample),
     contacts: createContactQueries(pool),
     messages: createMessageQueries(pool),
-    /** Stop on shutdown: it refreshes on a timer. */
     sample,
+    /** Stops the background timers (the sample's refresh, the signatures' repair): call on shutdown. */
+    stop: () => {
+      sample.stop();
+      signatureRefresh.stop();
+    },
     /** Background: the database cache's warm-up after a start. */
     cache,
     /** Resolves once the first sample is read (tests wait for it; the server does not). */

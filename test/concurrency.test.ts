@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { countWrongPointers, countWrongSummaries } from "../src/conversations/integrity.ts";
+import { refreshInexactSignatures } from "../src/conversations/signature-refresh.ts";
 import { createRandom } from "../src/seed/random.ts";
 import { testServerForFile } from "./support/app.ts";
 import { loadOracle } from "./support/oracle.ts";
@@ -14,7 +15,9 @@ const ctx = testServerForFile();
 /**
  * 16 writers hammer 4 shared contacts with inserts (random, repeated and current timestamps, so back-dated
  * messages and exact ties happen) mixed with deletes of messages they wrote, possibly each contact's latest.
- * Afterwards every last-message pointer must equal the true latest, and the list must equal the oracle.
+ * Meanwhile the background repair recomputes the signatures the deletes left inexact. Afterwards every
+ * last-message pointer must equal the true latest, every signature must cover its contact's messages (and equal
+ * them where marked exact), and the list must equal the oracle.
  */
 test("concurrent inserts and deletes keep every conversation exact", async () => {
   const contacts: number[] = [];
@@ -38,7 +41,8 @@ test("concurrent inserts and deletes keep every conversation exact", async () =>
         continue;
       }
       const body: Record<string, string> = {
-        content: `w${seed} op${op}`,
+        // A random letter pair, so deletes leave stale signature bits for the repair to race over.
+        content: `w${seed} op${op} ${letter(random)}${letter(random)}`,
         direction: random.chance(0.5) ? "inbound" : "outbound",
       };
       if (random.chance(0.7)) body.timestamp = times[random.int(times.length)] as string;
@@ -52,8 +56,18 @@ test("concurrent inserts and deletes keep every conversation exact", async () =>
     }
     return failures;
   };
+  let writing = true;
+  // The background repair of signatures, racing with the writers on the same contacts.
+  const repair = async () => {
+    let refreshed = 0;
+    while (writing) refreshed += await refreshInexactSignatures(ctx.db.pool, 2);
+    return refreshed;
+  };
+  const repairing = repair();
   const failures = await Promise.all(Array.from({ length: WRITERS }, (_, i) => writer(i + 1)));
+  writing = false;
   assert.deepEqual(failures, Array(WRITERS).fill(0), "every write answered as expected");
+  assert.ok((await repairing) > 0, "the repair ran during the writes");
 
   assert.equal(await countWrongPointers(ctx.db.pool), 0);
   assert.equal(await countWrongSummaries(ctx.db.pool), 0);
@@ -61,6 +75,10 @@ test("concurrent inserts and deletes keep every conversation exact", async () =>
   assert.ok(oracle.messages.length > WRITERS * OPERATIONS_PER_WRITER * 0.5);
   assert.deepEqual((await ctx.server.get("/conversations")).body, oracle.expected().slice(0, 50));
 });
+
+function letter(random: ReturnType<typeof createRandom>): string {
+  return String.fromCharCode(97 + random.int(26));
+}
 
 /** Two sessions interleaved by hand, at the points where a trigger that read before locking would go wrong. */
 async function twoSessions() {

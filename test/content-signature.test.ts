@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { countWrongSummaries } from "../src/conversations/integrity.ts";
 import { type Strategy, UNBOUNDED } from "../src/conversations/planner.ts";
 import { parseSearchTerm } from "../src/conversations/search-term.ts";
+import { refreshInexactSignatures } from "../src/conversations/signature-refresh.ts";
 import { createRandom } from "../src/seed/random.ts";
 import { testServerForFile } from "./support/app.ts";
 
@@ -81,7 +82,7 @@ async function newContact(phone: string) {
   return { id, post };
 }
 
-test("a delete or an edit marks the signature inexact, so the walk then reads the thread instead of trusting it", async () => {
+test("a delete or an edit marks the signature inexact, the walk then reads the thread, and the repair makes it exact again", async () => {
   const walkFinds = async (text: string) => filterFinds(text, { kind: "walk", budget: UNBOUNDED });
   const deleting = await newContact("+1 212 555 0142");
   const vq = await deleting.post("a VQ here");
@@ -102,6 +103,14 @@ test("a delete or an edit marks the signature inexact, so the walk then reads th
   await ctx.db.pool.query("UPDATE messages SET content = 'edited' WHERE id = $1", [jw]);
   assert.equal(await isExact(editing.id), false, "an edit marks it too");
   assert.ok(!(await walkFinds("jw")).includes(editing.id));
+  assert.equal(await countWrongSummaries(ctx.db.pool), 0);
+
+  // The background repair recomputes both from their messages: exact again, without the removed text's bits.
+  assert.ok((await refreshInexactSignatures(ctx.db.pool, 100)) >= 2);
+  assert.equal(await isExact(deleting.id), true);
+  assert.equal(await isExact(editing.id), true);
+  assert.ok(!(await walkFinds("vq")).includes(deleting.id));
+  assert.ok((await walkFinds("xk")).includes(deleting.id));
   assert.equal(await countWrongSummaries(ctx.db.pool), 0);
 });
 

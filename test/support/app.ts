@@ -45,7 +45,8 @@ export async function startTestServer(
     cursorSecret: "test-secret-test-secret",
     warmCache: true,
   });
-  await services.ready;
+  // Start-up work done before any test runs: a warm-up still reading relations would meet a test's locks.
+  await Promise.all([services.ready, services.cache.done]);
   const app = createApp({
     pool: db.pool,
     logger: testLogger,
@@ -63,7 +64,7 @@ export async function startTestServer(
     send: (method, path, body, headers) => request(method, url + path, body, headers),
     close: () =>
       new Promise((resolve) => {
-        services.sample.stop();
+        services.stop();
         server.close(() => services.cache.done.then(() => listPool.end()).then(() => resolve()));
         server.closeAllConnections();
       }),
