@@ -25,6 +25,7 @@ const CHUNK_BLOCKS = 4096;
 const CHUNK_TIMEOUT_MS = 120_000;
 /** Of shared_buffers, the share the warm-up may fill: the rest stays free for what queries bring in. */
 const BUDGET_SHARE = 0.9;
+/** PostgreSQL's default 8 kB blocks (pg_settings reports shared_buffers in them too). */
 const BLOCKS_PER_MB = 128;
 
 export const cacheWarmUpOff: CacheWarmUp = { progress: () => ({ state: "off" }), done: Promise.resolve() };
