@@ -114,6 +114,25 @@ test("a delete or an edit marks the signature inexact, the walk then reads the t
   assert.equal(await countWrongSummaries(ctx.db.pool), 0);
 });
 
+test("the repair skips a thread too long to read under its lock, and reaches the shorter ones behind it", async () => {
+  await refreshInexactSignatures(ctx.db.pool, 1_000);
+  const older = await newContact("+1 212 555 0144");
+  await older.post("an older conversation");
+  await ctx.db.pool.query("UPDATE contacts SET signature_exact = false WHERE id = $1", [older.id]);
+  // 2,001 messages (one over the repair's limit), all newer than the other contact's: first in its order.
+  const long = await newContact("+1 212 555 0145");
+  await ctx.db.pool.query(
+    `INSERT INTO messages (contact_id, content, direction, "timestamp")
+     SELECT $1, 'message ' || n, 'inbound', now() + n * interval '1 ms' FROM generate_series(1, 2001) n`,
+    [long.id],
+  );
+  await ctx.db.pool.query("UPDATE contacts SET signature_exact = false WHERE id = $1", [long.id]);
+
+  assert.equal(await refreshInexactSignatures(ctx.db.pool, 1), 1);
+  assert.equal(await isExact(older.id), true, "the shorter thread behind the long one is repaired");
+  assert.equal(await isExact(long.id), false, "the long thread stays inexact");
+});
+
 /** Seeded random words of min to min + spread - 1 characters over a small alphabet, so terms often occur. */
 function randomWords(seed: number) {
   const random = createRandom(seed);
