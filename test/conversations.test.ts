@@ -53,6 +53,11 @@ before(async () => {
                RETURNING id)
     INSERT INTO messages (contact_id, content, direction, "timestamp")
     SELECT id, 'same time', 'inbound', '2025-12-31T12:00:00Z' FROM c`);
+  // Microseconds the API truncates to milliseconds in the body, and keeps whole in cursors.
+  await db.pool.query(`
+    WITH c AS (INSERT INTO contacts (name, phone_number) VALUES ('Micro Second', '+1 555 010 9999') RETURNING id)
+    INSERT INTO messages (contact_id, content, direction, "timestamp")
+    SELECT id, 'to the microsecond', 'inbound', '2025-09-01T08:30:15.123999Z' FROM c`);
   await db.pool.query(
     `INSERT INTO messages (contact_id, content, direction, "timestamp")
      SELECT (SELECT min(id) FROM contacts) + i, t, 'outbound', '2025-06-01T00:00:00Z'::timestamptz + i * interval '1 minute'
@@ -214,6 +219,14 @@ describe("GET /conversations with searchValue", () => {
     assert.equal(zoe?.match, undefined);
     const [hit] = (await server.get(`/conversations?limit=50${q("100%")}`)).body as Expected[];
     assert.equal(hit?.match?.content, "I am 100% sure");
+  });
+
+  test("a row's timestamps are ISO 8601 in UTC, truncated to the millisecond", async () => {
+    const res = await server.get(`/conversations?limit=100${q("to the microsecond")}`);
+    assert.deepEqual(
+      (res.body as Expected[]).map((c) => [c.timestamp, c.match?.timestamp]),
+      [["2025-09-01T08:30:15.123Z", "2025-09-01T08:30:15.123Z"]],
+    );
   });
 
   test("blank searchValue means no filter", async () => {

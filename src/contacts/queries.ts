@@ -12,7 +12,7 @@ export type Contact = {
 const LAST_MESSAGE = `
   CASE WHEN m.id IS NULL THEN NULL ELSE json_build_object(
     'message_id', m.id, 'content', m.content, 'direction', m.direction,
-    'timestamp', to_char(m."timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) END AS last_message`;
+    'timestamp', iso_millis(m."timestamp")) END AS last_message`;
 
 /** The unique index that makes two spellings of one number one contact. */
 const PHONE_UNIQUE = "contacts_phone_digits_key";

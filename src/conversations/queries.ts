@@ -2,7 +2,7 @@ import { queryCancellable } from "../db/cancel.ts";
 import type { Pool } from "../db/pool.ts";
 import { createSharedReads } from "../db/shared-reads.ts";
 import { readSqlFile } from "../db/sql-file.ts";
-import { isoMicros, isoMillis } from "../db/timestamps.ts";
+import { isoMicros } from "../db/timestamps.ts";
 import type { Position } from "./cursor.ts";
 import { chooseStrategy, type Strategy, UNBOUNDED } from "./planner.ts";
 import type { SampleKeeper } from "./search-sample.ts";
@@ -42,41 +42,8 @@ export const STATEMENTS = {
 /** Before the first conversation: the largest (timestamp, id) position. */
 const START: Position = { at: "infinity", id: Number.MAX_SAFE_INTEGER };
 
-type Row = {
-  message_id: number;
-  content: string;
-  timestamp: string;
-  direction: string;
-  contact_id: number;
-  name: string;
-  phone_number: string;
-  match_id: number | null;
-  match_content: string | null;
-  match_timestamp: string | null;
-  last_message_at: string;
-};
-
-/** The brief's response fields, in its order; `match` only when message content matched. */
-function render(row: Row) {
-  return {
-    message_id: row.message_id,
-    content: row.content,
-    timestamp: isoMillis(row.timestamp),
-    direction: row.direction,
-    contact_id: row.contact_id,
-    name: row.name,
-    phone_number: row.phone_number,
-    ...(row.match_id === null
-      ? {}
-      : {
-          match: {
-            message_id: row.match_id,
-            content: row.match_content,
-            timestamp: isoMillis(row.match_timestamp as string),
-          },
-        }),
-  };
-}
+/** page.sql's one row: the JSON body, how many conversations it holds, and the last one's position. */
+type PageRow = { body: string; rows: number; last_at: string | null; last_id: number | null };
 
 export function createConversationQueries(
   { pool, listPool }: { pool: Pool; listPool: Pool },
@@ -88,33 +55,32 @@ export function createConversationQueries(
   const sharedList = createSharedReads(listPool);
   const run = async (text: string, values: unknown[], signal: AbortSignal | undefined) => {
     const started = performance.now();
-    const { rows } = await queryCancellable<Row>(pool, { text, values }, signal);
-    return { rows, ms: performance.now() - started };
+    const { rows } = await queryCancellable<PageRow>(pool, { text, values }, signal);
+    return { row: rows[0] as PageRow, ms: performance.now() - started };
   };
   const keyset = (req: PageRequest) => {
     const after = req.after ?? START;
     return [after.at, after.id, req.limit, req.offset];
   };
-  const toPage = (rows: Row[], limit: number, dbMs: number, plan: Page["plan"]): Page => {
-    const last = rows.at(-1);
-    return {
-      body: JSON.stringify(rows.map(render)),
-      // A full page may have a successor; a short one is the last.
-      next:
-        rows.length === limit && last ? { at: isoMicros(last.last_message_at), id: last.contact_id } : null,
-      dbMs,
-      plan,
-    };
-  };
+  const toPage = (row: PageRow, limit: number, dbMs: number, plan: Page["plan"]): Page => ({
+    body: row.body,
+    // A full page may have a successor; a short one is the last.
+    next:
+      row.rows === limit && row.last_at !== null && row.last_id !== null
+        ? { at: isoMicros(row.last_at), id: row.last_id }
+        : null,
+    dbMs,
+    plan,
+  });
 
   return {
-    /** Identical list requests waiting for a connection share one statement and one rendered page. */
+    /** Identical list requests waiting for a connection share one statement and one page. */
     list(req: PageRequest): Promise<Page> {
       const values = keyset(req);
       return sharedList(JSON.stringify(values), req.signal, async (client) => {
         const started = performance.now();
-        const { rows } = await client.query<Row>({ name: "conversations-list", text: LIST, values });
-        return toPage(rows, req.limit, performance.now() - started, "list");
+        const { rows } = await client.query<PageRow>({ name: "conversations-list", text: LIST, values });
+        return toPage(rows[0] as PageRow, req.limit, performance.now() - started, "list");
       });
     },
 
@@ -126,18 +92,18 @@ export function createConversationQueries(
     async searchWith(strategy: Strategy, term: SearchTerm, req: PageRequest): Promise<Page> {
       const values = [...keyset(req), term.pattern, term.digitsPattern];
       const answer = async (kind: "index" | "filter", spentMs = 0): Promise<Page> => {
-        const { rows, ms } =
+        const { row, ms } =
           kind === "index"
             ? await run(SEARCH_INDEX, values, req.signal)
             : await run(SEARCH_FILTER, [...values, term.text], req.signal);
-        return toPage(rows, req.limit, spentMs + ms, kind);
+        return toPage(row, req.limit, spentMs + ms, kind);
       };
       if (strategy.kind !== "walk") return answer(strategy.kind);
       const walk = term.inSignature ? SEARCH_WALK_COUNTED : SEARCH_WALK;
       const walked = await run(walk, [...values, term.text, strategy.budget], req.signal);
       // A short page from a bounded walk may only mean the budget ran out: the other plan settles it.
-      if (walked.rows.length === req.limit || strategy.budget === UNBOUNDED) {
-        return toPage(walked.rows, req.limit, walked.ms, "walk");
+      if (walked.row.rows === req.limit || strategy.budget === UNBOUNDED) {
+        return toPage(walked.row, req.limit, walked.ms, "walk");
       }
       return answer(term.hasTrigram ? "index" : "filter", walked.ms);
     },

@@ -15,7 +15,7 @@ type Group = { result: Promise<unknown>; join(signal: AbortSignal | undefined): 
  * connection yet: that read's statement, and so its snapshot, starts after the request arrived, so the answer is
  * as fresh as running alone would give (every write committed before the request arrived is in it). Under a
  * burst of identical requests (many screens polling page 1) the database runs one statement per free connection
- * instead of one per request, and Node renders the page once. Alone, a request runs as it would without this.
+ * instead of one per request, and Node receives the page once. Alone, a request runs as it would without this.
  *
  * The shared statement is cancelled only when every request in it has gone away (`signal`, see cancel.ts).
  */

@@ -13,7 +13,7 @@ export type Message = {
 };
 
 const FIELDS = `id AS message_id, contact_id, content, direction,
-  to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp"`;
+  iso_millis("timestamp") AS "timestamp"`;
 
 /** Exported for docs/plans.md (bench/explain.ts). */
 export const INSERT_MESSAGES = readSqlFile(new URL("./sql/insert.sql", import.meta.url));
