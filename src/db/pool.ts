@@ -36,7 +36,12 @@ export function createPool({ url, size, statementTimeoutMs, logger, plans = "per
   });
   // An idle connection dropped by the server emits here; unhandled, it would crash the process.
   // Only the message: pg attaches the whole client (with its connection string) to this error.
-  pool.on("error", (error) => logger.warn({ reason: error.message }, "idle database connection failed"));
+  // pool.end() resolves before its connections have closed, so a server stopped right after it (the embedded
+  // one, at shutdown) may still terminate one: expected then, not worth a warning.
+  pool.on("error", (error) => {
+    const level = pool.ending ? "debug" : "warn";
+    logger[level]({ reason: error.message }, "idle database connection failed");
+  });
   // A connection lost while checked out (e.g. between two statements of a transaction) emits `error` on the
   // client, and with no listener that is an uncaught exception. The statement in flight, or the next one,
   // fails anyway (answered 503) and the pool discards the client on release.
