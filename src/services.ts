@@ -37,10 +37,11 @@ export async function createServices(
     contacts: createContactQueries(pool),
     messages: createMessageQueries(pool),
     sample,
-    /** Stops the background timers (the sample's refresh, the signatures' repair): call on shutdown. */
+    /** Stops the background work (the sample's refresh, the signatures' repair, the cache warm-up): call on shutdown. */
     stop: () => {
       sample.stop();
       signatureRefresh.stop();
+      cache.stop();
     },
     /** Background: the database cache's warm-up after a start. */
     cache,

@@ -47,6 +47,20 @@ test("after the warm-up every block of the schema's relations is in shared buffe
   assert.ok("loadedMb" in progress && progress.loadedMb > 0 && progress.loadedMb === progress.totalMb);
 });
 
+test("a warm-up stopped at shutdown ends after its chunk in flight, without a warning", async () => {
+  await db.pool.query(`SELECT pg_buffercache_evict_relation(r) FROM unnest(${PROBES}) r`);
+  const warnings: unknown[] = [];
+  const logger = Object.assign(Object.create(testLogger), {
+    warn: (...args: unknown[]) => warnings.push(args),
+  });
+  const warmUp = startCacheWarmUp(db.pool, logger);
+  warmUp.stop();
+  await warmUp.done;
+  assert.deepEqual(warnings, []);
+  assert.notEqual(warmUp.progress().state, "failed");
+  assert.ok((await uncachedBlocks()) > 0, "it stopped before loading everything");
+});
+
 async function relationBlocks(): Promise<number> {
   const { rows } = await db.pool.query<{ n: number }>(
     `SELECT sum(pg_relation_size(r) / current_setting('block_size')::int)::int AS n
