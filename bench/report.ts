@@ -12,15 +12,17 @@ type Report = {
   rows: Row[];
   ceiling: { shipped: LoadResult; prototypes: LoadResult; page1: LoadResult; share: number };
   baseline: Baseline;
-  mixed: {
-    ingestPerSecond: number;
-    readP99: number;
-    readOnlyP99: number | null;
-    apart: { ingestPerSecond: number; readP99: number };
-  };
+  mixed: Mixed & { apart: Mixed };
 };
 
+/** Ingest beside page-1 reads on one connection, and those reads' p99 alone just before. */
+type Mixed = { ingestPerSecond: number; readP99: number; readOnlyP99: number };
+
 const f = (v: number, digits = 1) => v.toFixed(digits);
+
+const mixedLoad = (m: Mixed) =>
+  `${Math.round(m.ingestPerSecond)} messages/s ingested while page-1 reads on one connection had p99 ${f(m.readP99)} ms ` +
+  `against ${f(m.readOnlyP99)} ms alone just before (${f(m.readP99 / m.readOnlyP99, 2)}×)`;
 
 export function formatMarkdown(report: Report): string {
   const { rows, ceiling, baseline } = report;
@@ -37,8 +39,7 @@ export function formatMarkdown(report: Report): string {
         `| ${r.group} | ${r.name} | ${r.connections} | ${Math.round(r.requestsPerSecond)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${r.dbMs === null ? "-" : f(r.dbMs, 2)} | ${r.requestsPerSecond === 0 ? "**no answer**" : r.non2xx + r.errors > 0 ? `**${r.non2xx + r.errors}**` : 0} |`,
     ),
     "",
-    `Mixed load: ${Math.round(report.mixed.ingestPerSecond)} messages/s ingested while page-1 reads on one connection had p99 ${f(report.mixed.readP99)} ms (read-only: ${report.mixed.readOnlyP99 === null ? "-" : f(report.mixed.readOnlyP99)} ms). ` +
-      `With the posts sent to a second API process (nice 10): ${Math.round(report.mixed.apart.ingestPerSecond)} messages/s, reads p99 ${f(report.mixed.apart.readP99)} ms.`,
+    `Mixed load: ${mixedLoad(report.mixed)}. With the posts sent to a second API process (nice 10): ${mixedLoad(report.mixed.apart)}.`,
     "",
     `Ceiling (bare Express 5 route, same body from memory), measured back to back with page 1 at the same connections: ` +
       `${Math.round(ceiling.shipped.requestsPerSecond)} req/s as Express ships; page 1 ${Math.round(ceiling.page1.requestsPerSecond)} req/s, **${Math.round(ceiling.share * 100)}%** of it. ` +
