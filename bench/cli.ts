@@ -10,7 +10,7 @@ import { freePort } from "../src/db/process.ts";
 import { startApi, stopChild } from "./api-process.ts";
 import { measureBaseline } from "./baseline.ts";
 import { openDataset } from "./dataset.ts";
-import { databaseTime, ingest, load } from "./load.ts";
+import { databaseTime, ingest, type LoadResult, load } from "./load.ts";
 import { formatMarkdown, type Row } from "./report.ts";
 import { machineName, writeResults } from "./results.ts";
 import { buildScenarios } from "./scenarios.ts";
@@ -97,6 +97,7 @@ async function main(): Promise<number> {
     rows.push(...writes.rows);
     for (const row of writes.rows) console.log(line(row));
     const ceiling = await measureCeilings(api, options.connections, duration, children);
+    const floor = await measureFloors(api, db.url, duration, children);
     const baseline = await measureBaseline(pool, options.quick ? 1 : 3);
     const report = {
       date: new Date().toISOString(),
@@ -105,6 +106,7 @@ async function main(): Promise<number> {
       durationSeconds: duration,
       rows,
       ceiling,
+      floor,
       mixed: writes.mixed,
       baseline,
     };
@@ -198,15 +200,8 @@ async function measureCeilings(api: string, connections: number, duration: numbe
   const body = Buffer.from(await (await fetch(`${api}/conversations`)).arrayBuffer());
   const file = path.join(os.tmpdir(), `inbox-ceiling-${process.pid}.json`);
   await writeFile(file, body);
-  const start = async (mode: "shipped" | "prototypes") => {
-    const port = await freePort();
-    const child = fork("bench/ceiling-server.ts", [file, String(port), mode], {
-      execArgv: ["--import", "tsx"],
-    });
-    children.push(child);
-    await new Promise((resolve) => child.once("message", resolve));
-    return `http://127.0.0.1:${port}/conversations`;
-  };
+  const start = (mode: "shipped" | "prototypes") =>
+    startBenchServer("bench/ceiling-server.ts", (port) => [file, port, mode], children);
   const [shippedUrl, prototypesUrl] = [await start("shipped"), await start("prototypes")];
   const shipped = await load(shippedUrl, connections, duration);
   const page1 = await load(`${api}/conversations`, connections, duration);
@@ -218,6 +213,36 @@ async function measureCeilings(api: string, connections: number, duration: numbe
       `page 1 beside them ${Math.round(page1.requestsPerSecond)} req/s (${Math.round(share * 100)}%)`,
   );
   return { shipped, prototypes, page1, share };
+}
+
+/**
+ * Page 1 through the API at 1 connection against the floor (see floor-server.ts), back to back: node:http and
+ * one pg connection running a constant statement, then the page-1 statement. Latency only: this is where the
+ * page-1 p99 target meets what the machine allows any Node server that asks PostgreSQL.
+ */
+async function measureFloors(api: string, databaseUrl: string, duration: number, children: ChildProcess[]) {
+  const start = (mode: "constant" | "page-1") =>
+    startBenchServer("bench/floor-server.ts", (port) => [databaseUrl, port, mode], children);
+  const [constantUrl, statementUrl] = [await start("constant"), await start("page-1")];
+  await load(statementUrl, 1, Math.min(duration, 3));
+  const constant = await load(constantUrl, 1, duration);
+  const statement = await load(statementUrl, 1, duration);
+  const page1 = await load(`${api}/conversations`, 1, duration);
+  const p99 = (r: LoadResult) => `${r.p99.toFixed(1)} ms`;
+  console.log(
+    `floor (node:http + one pg connection), p99 at 1 connection: a constant ${p99(constant)}, ` +
+      `the page-1 statement ${p99(statement)}; page 1 through the API beside them ${p99(page1)}`,
+  );
+  return { constant, statement, page1 };
+}
+
+/** Forks a bench server (it sends a message once listening) on a free port; resolves to its page URL. */
+async function startBenchServer(script: string, args: (port: string) => string[], children: ChildProcess[]) {
+  const port = String(await freePort());
+  const child = fork(script, args(port), { execArgv: ["--import", "tsx"] });
+  children.push(child);
+  await new Promise((resolve) => child.once("message", resolve));
+  return `http://127.0.0.1:${port}/conversations`;
 }
 
 main().then(

@@ -11,6 +11,7 @@ type Report = {
   durationSeconds: number;
   rows: Row[];
   ceiling: { shipped: LoadResult; prototypes: LoadResult; page1: LoadResult; share: number };
+  floor: { constant: LoadResult; statement: LoadResult; page1: LoadResult };
   baseline: Baseline;
   mixed: Mixed & { apart: Mixed };
 };
@@ -44,6 +45,10 @@ export function formatMarkdown(report: Report): string {
     `Ceiling (bare Express 5 route, same body from memory), measured back to back with page 1 at the same connections: ` +
       `${Math.round(ceiling.shipped.requestsPerSecond)} req/s as Express ships; page 1 ${Math.round(ceiling.page1.requestsPerSecond)} req/s, **${Math.round(ceiling.share * 100)}%** of it. ` +
       `The same route with requests born with Express's prototypes (the API's server, src/http/server.ts): ${Math.round(ceiling.prototypes.requestsPerSecond)} req/s.`,
+    "",
+    `Floor (node:http and one pg connection, no Express, no app code; bench/floor-server.ts), p99 at 1 connection, back to back: ` +
+      `a constant statement ${f(report.floor.constant.p99)} ms, the page-1 statement ${f(report.floor.statement.p99)} ms; ` +
+      `page 1 through the API ${f(report.floor.page1.p99)} ms.`,
     "",
     `Baseline (the reference design's queries in SQL, median of ${baseline.runs}): conversation list ${f(baseline.listMs, 0)} ms, search "hello" ${f(baseline.searchMs, 0)} ms` +
       (page1?.dbMs
