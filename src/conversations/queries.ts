@@ -1,5 +1,5 @@
 import { queryCancellable } from "../db/cancel.ts";
-import type { Pool } from "../db/pool.ts";
+import { type Pool, runQuery } from "../db/pool.ts";
 import { createSharedReads } from "../db/shared-reads.ts";
 import { readSqlFile } from "../db/sql-file.ts";
 import { isoMicros } from "../db/timestamps.ts";
@@ -79,7 +79,7 @@ export function createConversationQueries(
       const values = keyset(req);
       return sharedList(JSON.stringify(values), req.signal, async (client) => {
         const started = performance.now();
-        const { rows } = await client.query<PageRow>({ name: "conversations-list", text: LIST, values });
+        const { rows } = await runQuery<PageRow>(client, { name: "conversations-list", text: LIST, values });
         return toPage(rows[0] as PageRow, req.limit, performance.now() - started, "list");
       });
     },

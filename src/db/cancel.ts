@@ -1,4 +1,5 @@
 import pg from "pg";
+import { runQuery } from "./pool.ts";
 
 /** What PostgreSQL gave the connection at start-up to identify it in a cancel request. */
 type BackendKey = { processID: number; secretKey: number; host: string; port: number };
@@ -59,5 +60,5 @@ export function queryCancellable<R extends pg.QueryResultRow>(
   config: pg.QueryConfig,
   signal: AbortSignal | undefined,
 ): Promise<pg.QueryResult<R>> {
-  return withCancellableClient(pool, signal, (client) => client.query<R>(config));
+  return withCancellableClient(pool, signal, (client) => runQuery<R>(client, config));
 }
