@@ -20,7 +20,10 @@ const HELP = `Usage: npm run bench -- [options]
 
 Runs the API over the full data set (100,000 contacts / 5,000,000 messages, seeded on first use and
 reused after) and measures every scenario with autocannon on loopback: once with 1 connection
-(latency) and once with --connections (throughput). Prints a table and writes bench/results/<date>.md/.json.
+(latency) and once with --connections (throughput); then ingest, alone and beside page-1 reads; page 1
+against the ceiling (a bare Express route) and the floor (node:http and one pg connection); and the
+reference design's queries (the baseline). Latency percentiles come from every response's own time.
+Prints a table and writes bench/results/<date>.md/.json.
 
 Options:
   --duration N      seconds per scenario and connection count (default 10; --quick: 3)
