@@ -1,6 +1,6 @@
 import http from "node:http";
 import pg from "pg";
-import { STATEMENTS } from "../src/conversations/queries.ts";
+import { START, STATEMENTS } from "../src/conversations/queries.ts";
 
 /**
  * The floor: the least any Node server answering from PostgreSQL can do per request. node:http (no Express, no
@@ -15,10 +15,9 @@ const client = new pg.Client({
   options: "-c timezone=UTC -c plan_cache_mode=force_generic_plan",
 });
 await client.connect();
-// Page 1 from the start: before the newest position there is (conversations/queries.ts, START).
 const query =
   mode === "page-1"
-    ? { name: "page-1", text: STATEMENTS.list, values: ["infinity", Number.MAX_SAFE_INTEGER, 50, 0] }
+    ? { name: "page-1", text: STATEMENTS.list, values: [START.at, START.id, 50, 0] }
     : { name: "constant", text: "SELECT '[]' AS body" };
 const server = http.createServer(async (_req, res) => {
   try {

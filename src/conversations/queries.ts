@@ -39,8 +39,8 @@ export const STATEMENTS = {
   searchFilter: SEARCH_FILTER,
 };
 
-/** Before the first conversation: the largest (timestamp, id) position. */
-const START: Position = { at: "infinity", id: Number.MAX_SAFE_INTEGER };
+/** Before the first conversation: the largest (timestamp, id) position. Exported for the bench's statements. */
+export const START: Position = { at: "infinity", id: Number.MAX_SAFE_INTEGER };
 
 /** page.sql's one row: the JSON body, how many conversations it holds, and the last one's position. */
 type PageRow = { body: string; rows: number; last_at: string | null; last_id: number | null };
