@@ -104,3 +104,20 @@ describe("npm run bench", () => {
     });
   }
 });
+
+describe("npm run migrate", () => {
+  // Neither case reaches a database: the options are checked before one is opened.
+  test("--help: exit 0, nothing applied", async () => {
+    const result = await run("src/db/migrate-cli.ts", ["--help"], {
+      DATABASE_URL: "postgres://nowhere.invalid/x",
+    });
+    assert.equal(result.code, 0, result.output);
+    assert.match(result.output, /Usage: npm run migrate/);
+  });
+
+  test("an unknown option: exit 2 with the usage", async () => {
+    const result = await run("src/db/migrate-cli.ts", ["--bogus"]);
+    assert.equal(result.code, 2, result.output);
+    assert.match(result.output, /Usage: npm run migrate/);
+  });
+});

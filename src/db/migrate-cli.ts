@@ -1,11 +1,25 @@
+import { z } from "zod";
+import { parseCommandLine } from "../cli-options.ts";
 import { ConfigError, isInteractive, loadConfig } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import { openDatabase } from "./database.ts";
 import { migrate } from "./migrate.ts";
 import { createPool } from "./pool.ts";
 
+const HELP = `Usage: npm run migrate
+
+Applies the pending migrations (src/db/migrations/*.sql, in order, each in its own transaction) to the
+database (DATABASE_URL, or the embedded server) and exits. A no-op when the database is up to date; the server
+and the seeder also apply them when they start.
+
+Options:
+  -h, --help       show this help
+
+Exit codes: 0 done or nothing to do, 1 failure (database, a migration), 2 usage error.`;
+
 /** `npm run migrate`: apply pending migrations and exit; a no-op when up to date. */
 async function main(): Promise<void> {
+  parseCommandLine(process.argv.slice(2), {}, z.object({}), HELP);
   const config = loadConfig();
   const logger = createLogger(config.logLevel, isInteractive());
   const db = await openDatabase(config, logger);
