@@ -44,3 +44,13 @@ test("a longer term walks further: its trigram bloom spares the probes of conver
   assert.equal(chooseStrategy(term("zebra"), 1_000, sample()).kind, "walk");
   assert.equal(chooseStrategy(term("zeb"), 1_000, sample()).kind, "index");
 });
+
+test("an estimate is made once per sample and term; a refreshed sample is estimated afresh", () => {
+  const first = sample();
+  assert.equal(chooseStrategy(term("zebra"), 1_000, first).kind, "walk");
+  // The same sample object, its texts changed behind the planner's back: the remembered estimate still answers.
+  for (const c of first.conversations) c.text = "nothing";
+  assert.equal(chooseStrategy(term("Zebra"), 1_000, first).kind, "walk");
+  // A new sample object (what a refresh makes) with those texts: estimated again, no match, the index plan.
+  assert.equal(chooseStrategy(term("zebra"), 1_000, { ...first }).kind, "index");
+});
