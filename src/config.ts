@@ -85,6 +85,9 @@ export type Config = Readonly<{
 
 export class ConfigError extends Error {}
 
+/** The environment variables Inbox reads, in .env.example's order: `npm start -- --help` lists them. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(blankToUndefined(env));
   if (!parsed.success) {

@@ -1,5 +1,7 @@
 import type { Server } from "node:http";
-import { type Config, ConfigError, isInteractive, loadConfig } from "./config.ts";
+import { z } from "zod";
+import { parseCommandLine } from "./cli-options.ts";
+import { CONFIG_VARIABLES, type Config, ConfigError, isInteractive, loadConfig } from "./config.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { latestVersion, loadMigrations, migrate } from "./db/migrate.ts";
 import { createPool, type Pool } from "./db/pool.ts";
@@ -16,9 +18,24 @@ import { createServices } from "./services.ts";
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
+const HELP = `Usage: npm start
+
+Starts Inbox: the database (DATABASE_URL, or an embedded PostgreSQL kept in PG_DATA_DIR), its migrations, a
+seed when it is empty (SEED_ON_START), then the HTTP API on HOST:PORT. Ctrl-C or SIGTERM stops it: requests in
+flight finish first, then the database.
+
+Configured by environment variables only (each one, with its default, in .env.example and the README):
+${wrapWords(CONFIG_VARIABLES, 110, "  ")}
+
+Options:
+  -h, --help       show this help
+
+Exit codes: 0 stopped by a signal, 1 failure (configuration, database, port), 2 usage error.`;
+
 type Running = { server?: Server; pools?: Pool[]; db?: Database; stopBackground?: () => void };
 
 async function main(): Promise<void> {
+  parseCommandLine(process.argv.slice(2), {}, z.object({}), HELP);
   const config = readConfigOrExit();
   const logger = createLogger(config.logLevel, isInteractive());
   const running: Running = {};
@@ -131,6 +148,17 @@ function drain(server: Server): Promise<void> {
     });
     server.closeIdleConnections();
   });
+}
+
+/** Words joined by ", " into lines of at most `width` characters, each line indented. */
+function wrapWords(words: readonly string[], width: number, indent: string): string {
+  const lines = [indent];
+  for (const [i, word] of words.entries()) {
+    const piece = i < words.length - 1 ? `${word}, ` : word;
+    if ((lines.at(-1) as string).length + piece.trimEnd().length > width) lines.push(indent);
+    lines[lines.length - 1] += piece;
+  }
+  return lines.map((line) => line.trimEnd()).join("\n");
 }
 
 function readConfigOrExit(): Config {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 
@@ -119,5 +120,24 @@ describe("npm run migrate", () => {
     const result = await run("src/db/migrate-cli.ts", ["--bogus"]);
     assert.equal(result.code, 2, result.output);
     assert.match(result.output, /Usage: npm run migrate/);
+  });
+});
+
+describe("npm start", () => {
+  test("--help: exit 0, naming every variable .env.example sets, and no other", async () => {
+    const result = await run("src/server.ts", ["--help"]);
+    assert.equal(result.code, 0, result.output);
+    assert.match(result.output, /Usage: npm start/);
+    const example = readFileSync(new URL("../.env.example", import.meta.url), "utf8");
+    const documented = [...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    const variables = result.output.split("README):")[1]?.split("Options:")[0] ?? "";
+    const listed = variables.match(/[A-Z][A-Z0-9_]+/g);
+    assert.deepEqual(new Set(listed), new Set(documented));
+  });
+
+  test("an unknown option: exit 2 with the usage, before touching a database", async () => {
+    const result = await run("src/server.ts", ["--port", "3000"]);
+    assert.equal(result.code, 2, result.output);
+    assert.match(result.output, /Usage: npm start/);
   });
 });
