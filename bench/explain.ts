@@ -1,4 +1,6 @@
 import { writeFile } from "node:fs/promises";
+import { z } from "zod";
+import { parseCommandLine } from "../src/cli-options.ts";
 import { loadConfig } from "../src/config.ts";
 import { START, STATEMENTS } from "../src/conversations/queries.ts";
 import { parseSearchTerm } from "../src/conversations/search-term.ts";
@@ -63,7 +65,19 @@ function searchCase(title: string, plan: "walk" | "index" | "filter", text: stri
   return [{ title: label, sql: STATEMENTS.searchIndex, values }];
 }
 
+const HELP = `Usage: npm run explain
+
+Runs each hot statement (the conversation list, every search plan, the message insert) once to warm it, then
+with EXPLAIN (ANALYZE, BUFFERS) on the database npm start uses (DATABASE_URL, or the embedded server, which must
+not be running), and writes the plans to docs/plans.md. The insert runs in a transaction rolled back after.
+
+Options:
+  -h, --help       show this help
+
+Exit codes: 0 written, 1 failure (database), 2 usage error.`;
+
 async function main(): Promise<void> {
+  parseCommandLine(process.argv.slice(2), {}, z.object({}), HELP);
   const config = loadConfig();
   const logger = createLogger("warn", false);
   const db = await openDatabase(config, logger);

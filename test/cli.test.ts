@@ -106,22 +106,25 @@ describe("npm run bench", () => {
   }
 });
 
-describe("npm run migrate", () => {
-  // Neither case reaches a database: the options are checked before one is opened.
-  test("--help: exit 0, nothing applied", async () => {
-    const result = await run("src/db/migrate-cli.ts", ["--help"], {
-      DATABASE_URL: "postgres://nowhere.invalid/x",
+// Neither case reaches a database: the options are checked before one is opened.
+for (const [command, script] of [
+  ["migrate", "src/db/migrate-cli.ts"],
+  ["explain", "bench/explain.ts"],
+] as const) {
+  describe(`npm run ${command}`, () => {
+    test("--help: exit 0, nothing run", async () => {
+      const result = await run(script, ["--help"], { DATABASE_URL: "postgres://nowhere.invalid/x" });
+      assert.equal(result.code, 0, result.output);
+      assert.match(result.output, new RegExp(`Usage: npm run ${command}`));
     });
-    assert.equal(result.code, 0, result.output);
-    assert.match(result.output, /Usage: npm run migrate/);
-  });
 
-  test("an unknown option: exit 2 with the usage", async () => {
-    const result = await run("src/db/migrate-cli.ts", ["--bogus"]);
-    assert.equal(result.code, 2, result.output);
-    assert.match(result.output, /Usage: npm run migrate/);
+    test("an unknown option: exit 2 with the usage", async () => {
+      const result = await run(script, ["--bogus"]);
+      assert.equal(result.code, 2, result.output);
+      assert.match(result.output, new RegExp(`Usage: npm run ${command}`));
+    });
   });
-});
+}
 
 describe("npm start", () => {
   test("--help: exit 0, naming every variable .env.example sets, and no other", async () => {
