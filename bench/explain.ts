@@ -1,6 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import { z } from "zod";
-import { parseCommandLine } from "../src/cli-options.ts";
+import { parseHelpOnly } from "../src/cli-options.ts";
 import { loadConfig } from "../src/config.ts";
 import { START, STATEMENTS } from "../src/conversations/queries.ts";
 import { parseSearchTerm } from "../src/conversations/search-term.ts";
@@ -77,7 +76,7 @@ Options:
 Exit codes: 0 written, 1 failure (database), 2 usage error.`;
 
 async function main(): Promise<void> {
-  parseCommandLine(process.argv.slice(2), {}, z.object({}), HELP);
+  parseHelpOnly(process.argv.slice(2), HELP);
   const config = loadConfig();
   const logger = createLogger("warn", false);
   const db = await openDatabase(config, logger);

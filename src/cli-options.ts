@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import type { z } from "zod";
+import { z } from "zod";
 
 /**
  * Command-line options for the project's CLIs: strict parsing (unknown options refused), `-h/--help`, and
@@ -36,3 +36,10 @@ export function parseCommandLine<T extends z.ZodType>(
   }
   return parsed.data;
 }
+
+/** For a command that takes no option: `-h/--help` prints `help`, anything else is a usage error. */
+export function parseHelpOnly(argv: string[], help: string): void {
+  parseCommandLine(argv, {}, noOptions, help);
+}
+
+const noOptions = z.object({});

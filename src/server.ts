@@ -1,6 +1,5 @@
 import type { Server } from "node:http";
-import { z } from "zod";
-import { parseCommandLine } from "./cli-options.ts";
+import { parseHelpOnly } from "./cli-options.ts";
 import { CONFIG_VARIABLES, type Config, ConfigError, isInteractive, loadConfig } from "./config.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { latestVersion, loadMigrations, migrate } from "./db/migrate.ts";
@@ -35,7 +34,7 @@ Exit codes: 0 stopped by a signal, 1 failure (configuration, database, port), 2 
 type Running = { server?: Server; pools?: Pool[]; db?: Database; stopBackground?: () => void };
 
 async function main(): Promise<void> {
-  parseCommandLine(process.argv.slice(2), {}, z.object({}), HELP);
+  parseHelpOnly(process.argv.slice(2), HELP);
   const config = readConfigOrExit();
   const logger = createLogger(config.logLevel, isInteractive());
   const running: Running = {};

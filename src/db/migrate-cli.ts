@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { parseCommandLine } from "../cli-options.ts";
+import { parseHelpOnly } from "../cli-options.ts";
 import { ConfigError, isInteractive, loadConfig } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import { openDatabase } from "./database.ts";
@@ -19,7 +18,7 @@ Exit codes: 0 done or nothing to do, 1 failure (database, a migration), 2 usage 
 
 /** `npm run migrate`: apply pending migrations and exit; a no-op when up to date. */
 async function main(): Promise<void> {
-  parseCommandLine(process.argv.slice(2), {}, z.object({}), HELP);
+  parseHelpOnly(process.argv.slice(2), HELP);
   const config = loadConfig();
   const logger = createLogger(config.logLevel, isInteractive());
   const db = await openDatabase(config, logger);
