@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import { parseHelpOnly } from "./cli-options.ts";
 import { CONFIG_VARIABLES, type Config, ConfigError, isInteractive, loadConfig } from "./config.ts";
 import { type Database, openDatabase } from "./db/database.ts";
+import { reportHugePages } from "./db/huge-pages.ts";
 import { latestVersion, loadMigrations, migrate } from "./db/migrate.ts";
 import { createPool, type Pool } from "./db/pool.ts";
 import { createApp } from "./http/app.ts";
@@ -55,6 +56,7 @@ async function start(config: Config, logger: Logger, running: Running): Promise<
   running.pools = [pool, listPool];
   const migrations = await loadMigrations();
   await migrate(pool, logger, migrations);
+  await reportHugePages(pool, logger);
   if (config.seed.onStart) await seedIfEmpty(running.db.url, config.seed, logger);
   const services = await createServices({ pool, listPool }, logger, {
     cursorSecret: config.cursorSecret,
