@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { parseCommandLine } from "../src/cli-options.ts";
+import { readHugePages } from "../src/db/huge-pages.ts";
 import type { Pool } from "../src/db/pool.ts";
 import { freePort } from "../src/db/process.ts";
 import { startApi, stopChild } from "./api-process.ts";
@@ -105,6 +106,7 @@ async function main(): Promise<number> {
     const report = {
       date: new Date().toISOString(),
       machine: machineName(),
+      hugePages: (await readHugePages(pool)).status,
       dataset: size,
       durationSeconds: duration,
       rows,
