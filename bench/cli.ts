@@ -5,7 +5,6 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { parseCommandLine } from "../src/cli-options.ts";
-import { readHugePages } from "../src/db/huge-pages.ts";
 import type { Pool } from "../src/db/pool.ts";
 import { freePort } from "../src/db/process.ts";
 import { startApi, stopChild } from "./api-process.ts";
@@ -13,7 +12,7 @@ import { measureBaseline } from "./baseline.ts";
 import { openDataset } from "./dataset.ts";
 import { databaseTime, ingest, type LoadResult, load } from "./load.ts";
 import { formatMarkdown, type Row } from "./report.ts";
-import { machineName, writeResults } from "./results.ts";
+import { describeMachine, writeResults } from "./results.ts";
 import { buildScenarios } from "./scenarios.ts";
 import { startScratchWrites } from "./scratch-writes.ts";
 
@@ -105,8 +104,7 @@ async function main(): Promise<number> {
     const baseline = await measureBaseline(pool, options.quick ? 1 : 3);
     const report = {
       date: new Date().toISOString(),
-      machine: machineName(),
-      hugePages: (await readHugePages(pool)).status,
+      machine: await describeMachine(pool),
       dataset: size,
       durationSeconds: duration,
       rows,

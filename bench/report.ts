@@ -1,4 +1,3 @@
-import type { HugePages } from "../src/db/huge-pages.ts";
 import type { Baseline } from "./baseline.ts";
 import type { LoadResult } from "./load.ts";
 import type { Scenario } from "./scenarios.ts";
@@ -8,8 +7,6 @@ export type Row = Scenario & LoadResult & { connections: number; dbMs: number | 
 type Report = {
   date: string;
   machine: string;
-  /** PostgreSQL's shared memory on huge pages (src/db/huge-pages.ts): it moves search times by a fifth here. */
-  hugePages: HugePages["status"];
   dataset: { contacts: number; messages: number };
   durationSeconds: number;
   rows: Row[];
@@ -34,7 +31,7 @@ export function formatMarkdown(report: Report): string {
   const lines = [
     `# Benchmark ${report.date.slice(0, 10)}`,
     "",
-    `Machine: ${report.machine}; PostgreSQL huge pages ${report.hugePages}. Data: ${report.dataset.contacts.toLocaleString("en-US")} contacts, ${report.dataset.messages.toLocaleString("en-US")} messages. ${report.durationSeconds} s per run, loopback, autocannon. Latencies in ms; db = median database time from Server-Timing.`,
+    `Machine: ${report.machine}. Data: ${report.dataset.contacts.toLocaleString("en-US")} contacts, ${report.dataset.messages.toLocaleString("en-US")} messages. ${report.durationSeconds} s per run, loopback, autocannon. Latencies in ms; db = median database time from Server-Timing.`,
     "",
     "| scenario | | conn | req/s | p50 | p90 | p99 | max | db | non-2xx |",
     "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",

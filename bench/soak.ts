@@ -7,7 +7,7 @@ import { parseCommandLine } from "../src/cli-options.ts";
 import { countWrongPointers } from "../src/conversations/integrity.ts";
 import { startApi, stopChild } from "./api-process.ts";
 import { openDataset } from "./dataset.ts";
-import { machineName, writeResults } from "./results.ts";
+import { describeMachine, writeResults } from "./results.ts";
 import { startScratchWrites } from "./scratch-writes.ts";
 
 const HELP = `Usage: npm run soak -- [options]
@@ -193,7 +193,7 @@ async function main(): Promise<number> {
     ].filter((f): f is string => typeof f === "string");
     const report = {
       date: new Date().toISOString(),
-      machine: machineName(),
+      machine: await describeMachine(pool),
       dataset: size,
       connections: options.connections,
       rate,
