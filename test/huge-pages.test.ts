@@ -30,5 +30,5 @@ test("the start-up note names the sysctl and the page count to reserve when huge
   assert.equal(notes.length, 1);
   if (status === "off")
     assert.match(notes[0] ?? "", new RegExp(`sysctl -w vm\\.nr_hugepages=${pagesNeeded}\\b`));
-  else assert.equal(notes[0], "PostgreSQL's shared memory uses huge pages");
+  else assert.equal(notes[0], "PostgreSQL's shared memory uses reserved huge pages");
 });

@@ -5,13 +5,13 @@ import type { Pool } from "./pool.ts";
  * Whether PostgreSQL's shared memory (shared_buffers, 6 GB on a 24 GiB machine) is mapped with 2 MB huge pages,
  * and how many it would need. With 4 kB pages every backend maps the cache page by page: a fresh connection
  * faults in each page it touches, and walks that hop across thousands of buffers miss the TLB. On the 2-core
- * VM (5M data set), alternating restarts with and without huge pages: the "basketball" page-10 walk 33–36 ms
- * against 39–53, a name fragment's index plan 23–25 ms against 28–41, and the first walk on a new connection
- * 40 ms against 73.
+ * VM (5M data set), alternating restarts: the first "basketball" page-10 walk on a new connection 35 ms with
+ * huge pages against 48–73 ms without; once warm, 29–36 ms against 31–53, the gap widest when the VM is slow.
  *
- * PostgreSQL takes huge pages by itself (huge_pages=try, the default) when the host has reserved enough; an
- * application cannot reserve them, so this only tells the operator. `unknown`: a server older than 17 does not
- * report the status.
+ * PostgreSQL takes reserved huge pages by itself (huge_pages=try, the default) when the host has enough; an
+ * application cannot reserve them, so this only tells the operator. "off" means no reserved pages: the host may
+ * still back shared memory with transparent huge pages (README, "Huge pages"), which PostgreSQL does not see.
+ * `unknown`: a server older than 17 does not report the status.
  */
 export type HugePages = { status: "on" | "off" | "unknown"; pagesNeeded: number | null };
 
@@ -27,10 +27,10 @@ export async function readHugePages(pool: Pool): Promise<HugePages> {
 
 export async function reportHugePages(pool: Pool, logger: Logger): Promise<void> {
   const { status, pagesNeeded } = await readHugePages(pool);
-  if (status === "on") logger.info("PostgreSQL's shared memory uses huge pages");
+  if (status === "on") logger.info("PostgreSQL's shared memory uses reserved huge pages");
   if (status !== "off") return;
   const reserve = pagesNeeded ? ` (as root: sysctl -w vm.nr_hugepages=${pagesNeeded}, then restart)` : "";
   logger.info(
-    `PostgreSQL's shared memory uses 4 kB pages: reserving huge pages on its host makes searches faster${reserve}; README, "Huge pages"`,
+    `PostgreSQL runs without reserved huge pages: unless its host gives shared memory transparent huge pages, reserving them makes searches faster${reserve}; README, "Huge pages"`,
   );
 }
