@@ -32,8 +32,8 @@ export function createPool({ url, size, statementTimeoutMs, logger, plans = "per
     idle_in_transaction_session_timeout: statementTimeoutMs * 2,
     connectionTimeoutMillis: 5_000,
     // Idle connections stay open (pg closes them after 10 s by default). A new one costs the request that opens
-    // it ~8 ms to connect, and its backend starts cold: on the 2-core VM, its first page 1 took 2.1–4.5 ms
-    // against 1.0–1.7 on an open connection, its first "basketball" page-10 walk 73 ms against 41–44.
+    // it ~8 ms to connect, and its backend starts cold: on the 2-core VM with 4 kB pages, its first "basketball"
+    // page-10 walk took 73 ms against 41–48 for the next ones on the same connection.
     idleTimeoutMillis: 0,
     application_name: "inbox",
     options: `-c timezone=UTC${plans === "generic" ? " -c plan_cache_mode=force_generic_plan" : ""}`,
