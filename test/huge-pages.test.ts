@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { readHugePages, reportHugePages } from "../src/db/huge-pages.ts";
+import { hugePagesNote, readHugePages, reportHugePages } from "../src/db/huge-pages.ts";
 import { createTestDatabase, type TestDatabase, testLogger } from "./support/database.ts";
 
 let db: TestDatabase;
@@ -22,13 +22,21 @@ test("the status and the pages needed are the server's own", async () => {
   });
 });
 
-test("the start-up note names the sysctl and the page count to reserve when huge pages are off", async () => {
+test("the start-up note is logged once, as the server's status calls for", async () => {
   const notes: string[] = [];
   const logger = Object.assign(Object.create(testLogger), { info: (message: string) => notes.push(message) });
   await reportHugePages(db.pool, logger);
-  const { status, pagesNeeded } = await readHugePages(db.pool);
-  assert.equal(notes.length, 1);
-  if (status === "off")
-    assert.match(notes[0] ?? "", new RegExp(`sysctl -w vm\\.nr_hugepages=${pagesNeeded}\\b`));
-  else assert.equal(notes[0], "PostgreSQL's shared memory uses reserved huge pages");
+  const note = hugePagesNote(await readHugePages(db.pool));
+  assert.deepEqual(notes, note ? [note] : []);
+});
+
+test("off names the sysctl and the page count to reserve; on says so; an unknown status says nothing", () => {
+  const off = hugePagesNote({ status: "off", pagesNeeded: 3111 });
+  assert.match(off ?? "", /sysctl -w vm\.nr_hugepages=3111, then restart/);
+  assert.doesNotMatch(hugePagesNote({ status: "off", pagesNeeded: null }) ?? "", /sysctl/);
+  assert.equal(
+    hugePagesNote({ status: "on", pagesNeeded: 3111 }),
+    "PostgreSQL's shared memory uses reserved huge pages",
+  );
+  assert.equal(hugePagesNote({ status: "unknown", pagesNeeded: null }), null);
 });

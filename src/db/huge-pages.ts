@@ -26,11 +26,14 @@ export async function readHugePages(pool: Pool): Promise<HugePages> {
 }
 
 export async function reportHugePages(pool: Pool, logger: Logger): Promise<void> {
-  const { status, pagesNeeded } = await readHugePages(pool);
-  if (status === "on") logger.info("PostgreSQL's shared memory uses reserved huge pages");
-  if (status !== "off") return;
+  const note = hugePagesNote(await readHugePages(pool));
+  if (note) logger.info(note);
+}
+
+/** What the operator is told at start; nothing when the server does not say. */
+export function hugePagesNote({ status, pagesNeeded }: HugePages): string | null {
+  if (status === "on") return "PostgreSQL's shared memory uses reserved huge pages";
+  if (status !== "off") return null;
   const reserve = pagesNeeded ? ` (as root: sysctl -w vm.nr_hugepages=${pagesNeeded}, then restart)` : "";
-  logger.info(
-    `PostgreSQL runs without reserved huge pages: unless its host gives shared memory transparent huge pages, reserving them makes searches faster${reserve}; README, "Huge pages"`,
-  );
+  return `PostgreSQL runs without reserved huge pages: unless its host gives shared memory transparent huge pages, reserving them makes searches faster${reserve}; README, "Huge pages"`;
 }
