@@ -244,6 +244,7 @@ describe("GET /conversations rejects bad input with a 400 naming the parameter",
     ["page=abc", "page"],
     ["page=1.5", "page"],
     ["page=10001", "page"],
+    ["page=99999999999999999999", "page"],
     ["limit=0", "limit"],
     ["limit=101", "limit"],
     ["limit=ten", "limit"],
@@ -262,9 +263,29 @@ describe("GET /conversations rejects bad input with a 400 naming the parameter",
       assert.equal(res.status, 400);
       assert.equal(res.headers.get("content-type"), "application/problem+json; charset=utf-8");
       const body = res.body as { errors?: Array<{ field: string }>; detail: string };
-      assert.ok(body.detail.includes(field), body.detail);
+      assert.deepEqual(
+        body.errors?.map((e) => e.field),
+        [field],
+        body.detail,
+      );
+      assert.ok(body.detail.startsWith(`${field}: `), body.detail);
     });
   }
+
+  test("each message says what is wrong with the value, once", async () => {
+    const detail = async (query: string) =>
+      ((await server.get(`/conversations?${query}`)).body as { detail: string }).detail;
+    assert.equal(
+      await detail("page=99999999999999999999"),
+      "page: must be at most 10000; use the cursor to go further",
+    );
+    assert.equal(await detail("page=0"), "page: must be a positive integer");
+    assert.equal(
+      await detail("color=blue&size=2"),
+      "color: is not accepted here (accepted: page, limit, searchValue, cursor); " +
+        "size: is not accepted here (accepted: page, limit, searchValue, cursor)",
+    );
+  });
 
   test("a cursor is bound to its search and to its signature", async () => {
     const first = await server.get(`/conversations?limit=2${q("the")}`);

@@ -201,6 +201,12 @@ describe("messages", () => {
       [{ content: "hi", direction: "inbound", extra: 1 }, "extra"],
     ];
     for (const [body, field] of cases) expectProblem(await post(contact.id, body), 400, field);
+    const detail = async (body: object) => ((await post(contact.id, body)).body as { detail: string }).detail;
+    assert.equal(await detail({ content: "", direction: "inbound" }), "content: must not be empty");
+    assert.equal(
+      await detail({ content: "hi", direction: "inbound", extra: 1 }),
+      "extra: is not accepted here (accepted: content, direction, timestamp)",
+    );
     expectProblem(await post(99_999_999, { content: "hi", direction: "inbound" }), 404, "contact");
     expectProblem(await ctx.server.get("/contacts/99999999/messages"), 404, "contact");
     expectProblem(await ctx.server.get(`/contacts/${contact.id}/messages?limit=0`), 400, "limit");

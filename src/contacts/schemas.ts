@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { strictFields } from "../http/validation.ts";
 
 const PHONE_CHARACTERS = /^\+?[\d\s().-]+$/;
 
@@ -21,14 +22,15 @@ export const phoneNumber = z
     return digits >= 5 && digits <= 20;
   }, "must have 5 to 20 digits");
 
-export const createContactBody = z.strictObject({ name: contactName, phone_number: phoneNumber });
+export const createContactBody = strictFields({ name: contactName, phone_number: phoneNumber });
 
-export const patchContactBody = z
-  .strictObject({ name: contactName.optional(), phone_number: phoneNumber.optional() })
-  .refine((b) => b.name !== undefined || b.phone_number !== undefined, {
-    message: "give name, phone_number or both",
-    path: ["body"],
-  });
+export const patchContactBody = strictFields({
+  name: contactName.optional(),
+  phone_number: phoneNumber.optional(),
+}).refine((b) => b.name !== undefined || b.phone_number !== undefined, {
+  message: "give name, phone_number or both",
+  path: ["body"],
+});
 
 export const contactResponse = z.object({
   id: z.number().int(),

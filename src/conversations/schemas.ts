@@ -1,5 +1,6 @@
 import { extendZodWithOpenApi } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
+import { strictFields } from "../http/validation.ts";
 
 extendZodWithOpenApi(z);
 
@@ -8,44 +9,42 @@ export const DEFAULT_LIMIT = 50;
 // Unicode category Cc: C0 controls (NUL, newline, …), DEL and C1 controls.
 const CONTROL_CHARACTERS = /\p{Cc}/u;
 
-export const conversationsQuery = z
-  .strictObject({
-    page: z.coerce
-      .number({ error: "must be a positive integer" })
-      .int("must be a positive integer")
-      .min(1, "must be a positive integer")
-      .max(MAX_PAGE, `must be at most ${MAX_PAGE}; use the cursor to go further`)
-      .optional()
-      .openapi({
-        description:
-          "Page number, from 1. Prefer `cursor` past the first pages: it costs the same at any depth.",
-      }),
-    limit: z.coerce
-      .number({ error: "must be an integer from 1 to 100" })
-      .int("must be an integer from 1 to 100")
-      .min(1, "must be an integer from 1 to 100")
-      .max(100, "must be an integer from 1 to 100")
-      .default(DEFAULT_LIMIT)
-      .openapi({ description: "Conversations per page." }),
-    searchValue: z
-      .string()
-      .max(200, "must be at most 200 characters")
-      .refine((v) => !CONTROL_CHARACTERS.test(v), "must not contain control characters")
-      .optional()
-      .openapi({
-        description:
-          "Case-insensitive substring of a message's content, the contact's name or phone number (digits match whatever the formatting). `%`, `_` and `\\` are literal.",
-      }),
-    cursor: z
-      .string()
-      .max(512, "is too long to be a cursor")
-      .optional()
-      .openapi({ description: "The `X-Next-Cursor` of the previous page; continues right after it." }),
-  })
-  .refine((q) => !(q.page !== undefined && q.cursor !== undefined), {
-    message: "use either page or cursor, not both",
-    path: ["page"],
-  });
+export const conversationsQuery = strictFields({
+  page: z.coerce
+    .number({ error: "must be a positive integer" })
+    .max(MAX_PAGE, `must be at most ${MAX_PAGE}; use the cursor to go further`)
+    .int("must be a positive integer")
+    .min(1, "must be a positive integer")
+    .optional()
+    .openapi({
+      description:
+        "Page number, from 1. Prefer `cursor` past the first pages: it costs the same at any depth.",
+    }),
+  limit: z.coerce
+    .number({ error: "must be an integer from 1 to 100" })
+    .int("must be an integer from 1 to 100")
+    .min(1, "must be an integer from 1 to 100")
+    .max(100, "must be an integer from 1 to 100")
+    .default(DEFAULT_LIMIT)
+    .openapi({ description: "Conversations per page." }),
+  searchValue: z
+    .string()
+    .max(200, "must be at most 200 characters")
+    .refine((v) => !CONTROL_CHARACTERS.test(v), "must not contain control characters")
+    .optional()
+    .openapi({
+      description:
+        "Case-insensitive substring of a message's content, the contact's name or phone number (digits match whatever the formatting). `%`, `_` and `\\` are literal.",
+    }),
+  cursor: z
+    .string()
+    .max(512, "is too long to be a cursor")
+    .optional()
+    .openapi({ description: "The `X-Next-Cursor` of the previous page; continues right after it." }),
+}).refine((q) => !(q.page !== undefined && q.cursor !== undefined), {
+  message: "use either page or cursor, not both",
+  path: ["page"],
+});
 
 const messageFields = {
   message_id: z.number().int(),

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { ZodError } from "zod";
+import { ZodError, type z } from "zod";
 import { isConnectionFailure } from "../db/errors.ts";
 import type { Logger } from "../logger.ts";
 import { HttpError, notFound, unavailable } from "./errors.ts";
@@ -54,10 +54,27 @@ function isUnreachable(error: NodeJS.ErrnoException): boolean {
   return error.code === "ENOENT" && error.syscall === "connect";
 }
 
+type FieldError = { field: string; message: string };
+
+/** An unknown key is named itself (strictFields); any other issue by its path, the body's when it has none. */
+function issueDetails(issue: z.core.$ZodIssue): FieldError[] {
+  if (issue.code === "unrecognized_keys")
+    return issue.keys.map((key) => ({ field: [...issue.path, key].join("."), message: issue.message }));
+  return [{ field: issue.path.join(".") || "body", message: issue.message }];
+}
+
+/**
+ * A value breaking several rules of one field (an empty content is also blank) gets the first rule's message:
+ * the schemas list each field's rules from the most basic to the finest.
+ */
+function firstPerField(details: FieldError[]): FieldError[] {
+  return details.filter((d, i) => details.findIndex((o) => o.field === d.field) === i);
+}
+
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof ZodError) {
-    const details = error.issues.map((i) => ({ field: i.path.join(".") || "body", message: i.message }));
+    const details = firstPerField(error.issues.flatMap(issueDetails));
     return new HttpError(
       400,
       "invalid_parameter",

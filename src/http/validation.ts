@@ -4,9 +4,21 @@ import { badRequest } from "./errors.ts";
 /** Shared request-validation pieces: ids in paths, and parsing a body or query with a named field on failure. */
 export const idParam = z.coerce
   .number({ error: "must be a positive integer" })
+  .max(Number.MAX_SAFE_INTEGER, "is too large")
   .int("must be a positive integer")
-  .min(1, "must be a positive integer")
-  .max(Number.MAX_SAFE_INTEGER, "is too large");
+  .min(1, "must be a positive integer");
+
+/**
+ * An object that accepts only `shape`'s keys. An unknown one is reported under its own name, with the names
+ * accepted (the error handler gives each unknown key its own entry).
+ */
+export function strictFields<S extends z.ZodRawShape>(shape: S) {
+  const accepted = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys" ? `is not accepted here (accepted: ${accepted})` : undefined,
+  });
+}
 
 export function parseId(value: unknown, field = "id"): number {
   const parsed = idParam.safeParse(value);

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { strictFields } from "../http/validation.ts";
 
 /** How far ahead of the server's clock a client-supplied timestamp may be (clock skew, not scheduling). */
 export const MAX_FUTURE_MS = 5 * 60_000;
 
-export const createMessageBody = z.strictObject({
+export const createMessageBody = strictFields({
   content: z
     .string({ error: "must be a string" })
     .min(1, "must not be empty")
@@ -21,7 +22,7 @@ export const createMessageBody = z.strictObject({
     .optional(),
 });
 
-export const threadQuery = z.strictObject({
+export const threadQuery = strictFields({
   limit: z.coerce
     .number({ error: "must be an integer from 1 to 100" })
     .int("must be an integer from 1 to 100")
