@@ -65,7 +65,8 @@ function issueDetails(issue: z.core.$ZodIssue): FieldError[] {
 
 /**
  * A value breaking several rules of one field (an empty content is also blank) gets the first rule's message:
- * the schemas list each field's rules from the most basic to the finest.
+ * each schema orders a field's rules so that the first one broken describes the value best (a page or id checks
+ * its upper bound before integrality, as zod holds 1e20 not to be a safe integer).
  */
 function firstPerField(details: FieldError[]): FieldError[] {
   return details.filter((d, i) => details.findIndex((o) => o.field === d.field) === i);
