@@ -13,16 +13,19 @@ import { createServices } from "./services.ts";
 
 /**
  * `npm start`: database (embedded or DATABASE_URL), migrations, seed when empty, then HTTP.
- * Owns the process: signals, crash handling, and the order things are released in.
+ * Owns the process: signals, crash handling, and the order things are released in. `npm start` execs node (no
+ * shell or tsx CLI in between), so the signal npm forwards reaches this process and npm waits for its drain.
  */
 
 const DRAIN_TIMEOUT_MS = 10_000;
+const PARENT_POLL_MS = 1_000;
 
 const HELP = `Usage: npm start
 
 Starts Inbox: the database (DATABASE_URL, or an embedded PostgreSQL kept in PG_DATA_DIR), its migrations, a
-seed when it is empty (SEED_ON_START), then the HTTP API on HOST:PORT. Ctrl-C or SIGTERM stops it: requests in
-flight finish first, then the database.
+seed when it is empty (SEED_ON_START), then the HTTP API on HOST:PORT. Ctrl-C, SIGINT or SIGTERM (to npm or to
+this process) stops it, and so does the exit of the process that started it: requests in flight finish first,
+then the database.
 
 Configured by environment variables only (each one, with its default, in .env.example and the README):
 ${wrapWords(CONFIG_VARIABLES, 110, "  ")}
@@ -74,11 +77,17 @@ async function start(config: Config, logger: Logger, running: Running): Promise<
   const security = { ...config.security, loopbackOnly };
   const app = createApp({ pool, logger, latestMigration: latestVersion(migrations), services, security });
   running.server = await listen(app, config.http.host, config.http.port);
-  logger.info(`Inbox listening on http://${config.http.host}:${config.http.port}`);
+  logger.info(`Inbox listening on http://${config.http.host}:${boundPort(running.server)}`);
 }
 
 function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || host.startsWith("127.");
+}
+
+/** The port actually bound: PORT=0 asks the kernel for a free one. */
+function boundPort(server: Server): number {
+  const address = server.address();
+  return typeof address === "object" && address ? address.port : 0;
 }
 
 function poolOptions(config: Config) {
@@ -100,17 +109,32 @@ function listen(app: ReturnType<typeof createApp>, host: string, port: number): 
 
 function installShutdown(running: Running, logger: Logger): void {
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (reason: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down: finishing in-flight requests");
+    logger.info({ reason }, "shutting down: finishing in-flight requests");
     await release(running, logger);
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+  onParentExit(() => void stop("parent exited"));
   process.on("uncaughtException", (error) => crash(error, running, logger));
   process.on("unhandledRejection", (error) => crash(error, running, logger));
+}
+
+/**
+ * A parent that dies without signalling us (npm SIGKILLed, a crashed supervisor) leaves us reparented: polling
+ * ppid catches that whatever the parent is, where an IPC channel or stdin's end needs a parent that provides one.
+ */
+function onParentExit(callback: () => void): void {
+  const parent = process.ppid;
+  const poll = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(poll);
+    callback();
+  }, PARENT_POLL_MS);
+  poll.unref();
 }
 
 async function crash(error: unknown, running: Running, logger: Logger): Promise<void> {

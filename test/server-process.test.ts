@@ -9,7 +9,15 @@ import { startEmbedded } from "../src/db/embedded.ts";
 import { freePort, isProcessAlive, waitForExit } from "../src/db/process.ts";
 import { serverSettings } from "../src/db/settings.ts";
 import { createTestDatabase, type TestDatabase, testLogger } from "./support/database.ts";
-import { startServerProcess, waitForOutput } from "./support/process.ts";
+import {
+  childrenOf,
+  eventually,
+  processesMentioning,
+  type ServerRun,
+  startNpmStart,
+  startServerProcess,
+  waitForOutput,
+} from "./support/process.ts";
 
 describe("the server process", () => {
   let db: TestDatabase;
@@ -54,6 +62,61 @@ describe("the server process", () => {
     const run = startServerProcess({ PORT: "not-a-port" });
     assert.equal(await run.exit, 1);
     assert.match(run.output(), /PORT/);
+  });
+});
+
+describe("npm start under a supervisor (embedded PostgreSQL)", () => {
+  // One data directory for every run: each start also proves the previous stop left it free.
+  let root: string;
+  let dataDir: string;
+  before(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), "inbox-npm-start-"));
+    await chmod(root, 0o755);
+    dataDir = path.join(root, "pg");
+  });
+  after(async () => {
+    for (const { pid } of await processesMentioning(dataDir)) process.kill(pid, "SIGKILL");
+    await rm(root, { recursive: true, force: true });
+  });
+
+  async function npmStart(): Promise<ServerRun> {
+    const run = startNpmStart({ PG_DATA_DIR: dataDir, PORT: "0", DATABASE_URL: "", DB_WARM_CACHE: "false" });
+    await waitForOutput(run, "Inbox listening on http://127.0.0.1:", 60_000);
+    const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(run.output())?.[1];
+    assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
+    return run;
+  }
+
+  async function assertNothingLeft(timeoutMs: number): Promise<void> {
+    const gone = await eventually(async () => (await processesMentioning(dataDir)).length === 0, timeoutMs);
+    assert.ok(gone, `left running: ${JSON.stringify(await processesMentioning(dataDir))}`);
+  }
+
+  for (const [signal, target] of [
+    ["SIGTERM", "npm"],
+    ["SIGINT", "npm"],
+    ["SIGTERM", "node"],
+  ] as const) {
+    test(`${signal} to ${target}'s pid: the server drains and stops PostgreSQL, npm exits 0, nothing is left`, async () => {
+      const run = await npmStart();
+      const npmPid = run.child.pid as number;
+      const [nodePid] = await childrenOf(npmPid);
+      assert.ok(nodePid, "npm start runs node as its child");
+      process.kill(target === "npm" ? npmPid : nodePid, signal);
+      assert.equal(await run.exit, 0, run.output());
+      assert.match(run.output(), new RegExp(`"reason":"${signal}","msg":"shutting down`));
+      assert.match(run.output(), /embedded PostgreSQL stopped/);
+      await assertNothingLeft(2_000);
+    });
+  }
+
+  test("npm killed without a signal to the server: it notices its parent is gone and stops, nothing is left", async () => {
+    const run = await npmStart();
+    run.child.kill("SIGKILL");
+    await run.exit;
+    await assertNothingLeft(15_000);
+    assert.match(run.output(), /"reason":"parent exited"/);
+    assert.match(run.output(), /embedded PostgreSQL stopped/);
   });
 });
 

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -64,11 +64,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
       throw new DatabaseStartError(`PostgreSQL did not start on port ${port}: ${explain(error, recentLog)}`);
     });
     const postmasterPid = await readPostmasterPid(dataDir);
-    if (postmasterPid) watchParent(postmasterPid);
+    const watchdog = postmasterPid ? watchParent(postmasterPid) : undefined;
     logger.info({ port, dataDir }, "embedded PostgreSQL started");
     const viaSocket = socketDir ? `?host=${encodeURIComponent(socketDir)}` : "";
     const url = `postgresql://${USER}:${password}@127.0.0.1:${port}/postgres${viaSocket}`;
-    return { url, stop: () => stopServer(server, lockFile, logger) };
+    return { url, stop: () => stopServer(server, lockFile, logger, watchdog) };
   } catch (error) {
     await rm(lockFile, { force: true });
     throw error;
@@ -89,8 +89,14 @@ function socketDirectory(dataDir: string, port: number): string | undefined {
   return Buffer.byteLength(`${dir}/.s.PGSQL.${port}.lock`) <= MAX_SOCKET_PATH ? dir : undefined;
 }
 
-async function stopServer(server: EmbeddedPostgres, lockFile: string, logger: Logger): Promise<void> {
+async function stopServer(
+  server: EmbeddedPostgres,
+  lockFile: string,
+  logger: Logger,
+  watchdog: ChildProcess | undefined,
+): Promise<void> {
   await server.stop();
+  stopWatchdog(watchdog);
   await rm(lockFile, { force: true });
   logger.info("embedded PostgreSQL stopped");
 }
@@ -157,10 +163,21 @@ async function passwordFor(dataDir: string): Promise<string> {
  * If this process is killed (SIGKILL, OOM), no handler runs: a detached watchdog notices the parent
  * is gone and asks the server for a fast shutdown, so no orphan keeps the port and the data directory.
  */
-function watchParent(postmasterPid: number): void {
+function watchParent(postmasterPid: number): ChildProcess {
   const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -INT ${postmasterPid} 2>/dev/null`;
   const watchdog = spawn("sh", ["-c", script], { detached: true, stdio: "ignore" });
   watchdog.unref();
+  return watchdog;
+}
+
+/** After a clean stop the watchdog has nothing left to do; its group holds the shell and its `sleep`. */
+function stopWatchdog(watchdog: ChildProcess | undefined): void {
+  if (!watchdog?.pid || watchdog.exitCode !== null) return;
+  try {
+    process.kill(-watchdog.pid, "SIGTERM");
+  } catch {
+    // Already gone.
+  }
 }
 
 function remember(recent: string[], message: string, logger: Logger): void {
