@@ -143,3 +143,24 @@ test("a contact deleted under a batch fails only its own message; the others are
   ]);
   assert.deepEqual(rows, [{ n: 1 }]);
 });
+
+test("a value the database refuses fails only its own message; the others are inserted once", async () => {
+  const [kept] = (await newContacts(1)) as [number];
+  const slots = await holdBothSlots();
+  const survivor = messages.add({ contactId: kept, content: "survives", direction: "inbound" });
+  // Past the validator (it refuses this offset): PostgreSQL's timestamptz stops at ±15:59 (SQLSTATE 22009).
+  const refused = assert.rejects(
+    messages.add({
+      contactId: kept,
+      content: "refused",
+      direction: "inbound",
+      timestamp: "2000-01-10T23:18:35+16:00",
+    }),
+    { code: "22009" },
+  );
+  await slots.release();
+  assert.equal((await survivor).content, "survives");
+  await refused;
+  const { rows } = await db.pool.query("SELECT content FROM messages WHERE contact_id = $1", [kept]);
+  assert.deepEqual(rows, [{ content: "survives" }]);
+});

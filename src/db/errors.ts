@@ -1,3 +1,5 @@
+import pg from "pg";
+
 /** The database could not be started or reached; the message says which and why. */
 export class DatabaseStartError extends Error {
   override name = "DatabaseStartError";
@@ -22,4 +24,18 @@ const CONNECTION_FAILURES = [
 export function isConnectionFailure(error: unknown): boolean {
   if (!(error instanceof Error) || "code" in error) return false;
   return CONNECTION_FAILURES.some((pattern) => pattern.test(error.message));
+}
+
+/** The SQLSTATE of an error PostgreSQL reported, or undefined for any other error (a socket's EPIPE is not one). */
+export function sqlstate(error: unknown): string | undefined {
+  return error instanceof pg.DatabaseError ? error.code : undefined;
+}
+
+/**
+ * Class 22 (data exception) and 23 (integrity violation): a statement refused a value it was given, so the
+ * fault is in one row, not in the database.
+ */
+export function isValueError(error: unknown): boolean {
+  const code = sqlstate(error);
+  return code !== undefined && (code.startsWith("22") || code.startsWith("23"));
 }

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
+import type pg from "pg";
 import { ZodError, type z } from "zod";
-import { isConnectionFailure } from "../db/errors.ts";
+import { isConnectionFailure, sqlstate } from "../db/errors.ts";
 import type { Logger } from "../logger.ts";
 import { HttpError, notFound, unavailable } from "./errors.ts";
 
@@ -16,6 +17,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const problem = toHttpError(error);
     if (problem.status === 500) logger.error({ err: error, reqId: req.id }, "request failed");
+    // A 4xx from PostgreSQL is a value the validator let through: worth closing there.
+    else if (problem.status < 500 && sqlstate(error))
+      logger.warn({ reqId: req.id, sqlstate: sqlstate(error) }, "the database refused a value");
     // The database away, or busy: expected under faults and load, one short line each.
     else if (problem.status >= 500) logger.warn({ reqId: req.id, cause: String(error) }, problem.message);
     if (res.headersSent) return res.destroy();
@@ -37,13 +41,68 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 export const notFoundHandler: RequestHandler = (req, _res, next) =>
   next(notFound(`route ${req.method} ${req.path}`));
 
-/** SQLSTATE classes and codes we expect; anything else is a bug and a 500. */
-const SQLSTATE: Record<string, () => HttpError> = {
+/** A value the database refused: 400, naming the column when PostgreSQL reports one (a NOT NULL violation). */
+const invalidValue = (message: string) => (error: pg.DatabaseError) =>
+  error.column
+    ? new HttpError(400, "invalid_value", `${error.column}: ${message}`, [{ field: error.column, message }])
+    : new HttpError(400, "invalid_value", message);
+
+const databaseAway = () => unavailable("the database is restarting or unreachable; retry");
+
+/**
+ * What a SQLSTATE means for the client, looked up by the whole code, then its first three characters, then its
+ * class (the first two). Classes 22 and 23 are the client's values; anything not here is a bug and a 500.
+ */
+const SQLSTATE: Record<string, (error: pg.DatabaseError) => HttpError> = {
   "57014": () => unavailable("the query took too long and was cancelled; try a narrower search"),
   "53300": () => unavailable("the database has too many connections"),
+  // Connection exception, and shutdown, crash or starting up: the database is away for now.
+  "08": databaseAway,
+  "57P": databaseAway,
   "23505": () => new HttpError(409, "conflict", "a record with the same unique value already exists"),
   "23503": () => notFound("referenced record"),
+  "23502": invalidValue("a required value is missing"),
+  "23514": invalidValue("a value is outside the range the database accepts"),
+  "23": () => new HttpError(409, "conflict", "the write breaks an integrity rule of the stored data"),
+  "22001": invalidValue("a value is too long"),
+  "22003": invalidValue("a number is out of range"),
+  "22007": invalidValue("a date or time is not valid"),
+  "22008": invalidValue("a date or time is out of range"),
+  "22009": invalidValue("a time zone offset is out of range (-15:59 to +15:59)"),
+  "22021": invalidValue("a text has characters the database cannot store"),
+  "22P02": invalidValue("a value is not in the expected format"),
+  "22P05": invalidValue("a text has characters the database cannot store"),
+  "22": invalidValue("a value is not valid"),
 };
+
+function fromSqlstate(error: pg.DatabaseError, code: string): HttpError | undefined {
+  const mapped = SQLSTATE[code] ?? SQLSTATE[code.slice(0, 3)] ?? SQLSTATE[code.slice(0, 2)];
+  return mapped?.(error);
+}
+
+/** body-parser's error types, each under a stable code; it sets their status (400, 413 or 415). */
+const BODY_ERRORS: Record<string, [code: string, message: string]> = {
+  "entity.parse.failed": ["malformed_json", "the body is not valid JSON"],
+  "entity.too.large": ["body_too_large", "the body is larger than 64 KB"],
+  "encoding.unsupported": ["unsupported_encoding", "the body encoding is not supported"],
+  "charset.unsupported": ["unsupported_encoding", "the body encoding is not supported"],
+  "request.aborted": ["request_aborted", "the body ended before it was complete"],
+  "request.size.invalid": ["body_length_mismatch", "the body's length does not match its Content-Length"],
+};
+
+/** Untyped: the body stream itself failed, in practice a body its Content-Encoding does not decode (zlib). */
+const UNREADABLE_BODY: [string, string] = [
+  "unreadable_body",
+  "the body could not be read: it does not match its Content-Encoding, or it is cut short",
+];
+
+/** An error a body parser marked 4xx (http-errors' status/statusCode) keeps that status. */
+function fromBodyParser(error: { type?: string; status?: unknown; statusCode?: unknown }) {
+  const status = error.status ?? error.statusCode;
+  if (typeof status !== "number" || status < 400 || status > 499) return undefined;
+  const [code, message] = BODY_ERRORS[error.type ?? ""] ?? UNREADABLE_BODY;
+  return new HttpError(status, code, message);
+}
 
 /**
  * Socket errors from the driver: TCP refused/reset/timed out, or the Unix socket gone (EPIPE writing to a dead
@@ -87,20 +146,12 @@ function toHttpError(error: unknown): HttpError {
   // The router could not percent-decode a path segment (e.g. /contacts/%80).
   if (error instanceof URIError && e.status === 400)
     return new HttpError(400, "invalid_path", "the path is not valid percent-encoded UTF-8");
-  if (e.type === "entity.parse.failed")
-    return new HttpError(400, "malformed_json", "the body is not valid JSON");
-  if (e.type === "entity.too.large")
-    return new HttpError(413, "body_too_large", "the body is larger than 64 KB");
-  if (e.type === "encoding.unsupported" || e.type === "charset.unsupported")
-    return new HttpError(415, "unsupported_encoding", "the body encoding is not supported");
-  if (typeof e.code === "string") {
-    const mapped = SQLSTATE[e.code];
-    if (mapped) return mapped();
-    // Class 08 (connection exception) and 57P (shutdown, crash, starting up): the database is away for now.
-    if (e.code.startsWith("08") || e.code.startsWith("57P"))
-      return unavailable("the database is restarting or unreachable; retry");
-    if (isUnreachable(e as NodeJS.ErrnoException)) return unavailable("the database is unreachable");
-  }
+  const fromBody = fromBodyParser(e);
+  if (fromBody) return fromBody;
+  const code = sqlstate(error);
+  const mapped = code ? fromSqlstate(error as pg.DatabaseError, code) : undefined;
+  if (mapped) return mapped;
+  if (isUnreachable(e as NodeJS.ErrnoException)) return unavailable("the database is unreachable");
   if (isConnectionFailure(error)) return unavailable("the connection to the database was lost; retry");
   return new HttpError(500, "internal", "internal error");
 }

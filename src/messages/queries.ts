@@ -1,5 +1,6 @@
 import type { Position } from "../conversations/cursor.ts";
 import { createBatcher } from "../db/batcher.ts";
+import { isValueError, sqlstate } from "../db/errors.ts";
 import type { Pool } from "../db/pool.ts";
 import { readSqlFile } from "../db/sql-file.ts";
 import { notFound } from "../http/errors.ts";
@@ -42,15 +43,16 @@ export function createMessageQueries(pool: Pool) {
     for (const { position, ...message } of rows) answers[Number(position) - 1] = message;
     return answers;
   };
-  const insertOrSplit = async (batch: NewMessage[]): Promise<(Message | null)[]> => {
+  /** Each message's row, null when its contact does not exist, or the error PostgreSQL gave its value alone. */
+  const insertOrSplit = async (batch: NewMessage[]): Promise<(Message | Error | null)[]> => {
     try {
       return await insertBatch(batch);
     } catch (error) {
-      // A contact deleted after the statement checked it fails the foreign key for the whole batch: send
-      // each message alone, so only that one is answered 404.
-      if ((error as { code?: string }).code !== "23503") throw error;
-      if (batch.length === 1) return [null];
-      const answers: (Message | null)[] = [];
+      // A value one message brought (a contact deleted after the statement checked it, a timestamp the database
+      // refuses) fails the whole batch: send each message alone, so only that one is refused.
+      if (!isValueError(error)) throw error;
+      if (batch.length === 1) return [sqlstate(error) === "23503" ? null : (error as Error)];
+      const answers: (Message | Error | null)[] = [];
       for (const message of batch) answers.push(...(await insertOrSplit([message])));
       return answers;
     }
@@ -71,6 +73,7 @@ export function createMessageQueries(pool: Pool) {
     async add(message: NewMessage): Promise<Message> {
       const row = await insert(message);
       if (!row) throw notFound("contact");
+      if (row instanceof Error) throw row;
       return row;
     },
 

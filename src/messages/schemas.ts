@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { strictFields } from "../http/validation.ts";
 
+/** An offset of 16 hours or more: ISO 8601 allows up to ±23:59, PostgreSQL's timestamptz only ±15:59. */
+const OFFSET_BEYOND_POSTGRES = /[+-](1[6-9]|2\d):\d\d$/;
+
 /** How far ahead of the server's clock a client-supplied timestamp may be (clock skew, not scheduling). */
 export const MAX_FUTURE_MS = 5 * 60_000;
 
@@ -17,6 +20,7 @@ export const createMessageBody = strictFields({
       offset: true,
       error: "must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T23:58:21Z",
     })
+    .refine((v) => !OFFSET_BEYOND_POSTGRES.test(v), "must have a time zone offset from -15:59 to +15:59")
     .refine((v) => Date.parse(v) <= Date.now() + MAX_FUTURE_MS, "must not be in the future")
     .refine((v) => Date.parse(v) >= Date.UTC(1970, 0, 1), "must not be before 1970")
     .optional(),
