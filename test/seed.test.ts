@@ -50,7 +50,7 @@ describe("seed", () => {
     assert.deepEqual(rows[0], { different: 0 });
   });
 
-  test("every content signature, computed per corpus line, equals the one of the contact's messages", async () => {
+  test("every content signature, computed while loading, equals the one of the contact's messages", async () => {
     const { rows } = await db.pool.query(`
       SELECT count(*) FILTER (WHERE c.content_signature <> m.signature)::int AS different,
              count(*) FILTER (WHERE bit_count(c.content_signature) = 0)::int AS empty
@@ -60,7 +60,7 @@ describe("seed", () => {
     assert.deepEqual(rows[0], { different: 0, empty: 0 });
   });
 
-  test("every trigram bloom, computed per corpus line, equals the one of the contact's messages", async () => {
+  test("every trigram bloom, computed while loading, equals the one of the contact's messages", async () => {
     const { rows } = await db.pool.query(`
       SELECT count(*) FILTER (WHERE t.bloom IS DISTINCT FROM m.bloom)::int AS different,
              count(*) FILTER (WHERE bit_count(t.bloom) = 0)::int AS empty

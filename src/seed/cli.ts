@@ -6,6 +6,7 @@ import { migrate } from "../db/migrate.ts";
 import { createPool } from "../db/pool.ts";
 import { createLogger } from "../logger.ts";
 import { CorpusError } from "./corpus.ts";
+import { SeedPreflightError } from "./preflight.ts";
 import { DEFAULT_CONTENT_PATH, seed } from "./seed.ts";
 import { formatSummary } from "./summary.ts";
 
@@ -15,20 +16,25 @@ Fills the database (DATABASE_URL, or the embedded server) with contacts and mess
 A populated database is left alone unless --reset is given.
 
 Options:
+  --scale N        N times the full data set: 100000×N contacts, 5000000×N messages (N from 0.01 to 20)
   --contacts N     contacts to create (default 100000)
-  --messages N     messages to create, at least one per contact (default 5000000, at most 50000000)
+  --messages N     messages to create, at least one per contact (default 5000000, at most 100000000)
   --content PATH   message_content.csv to draw texts from (default ${DEFAULT_CONTENT_PATH} when present,
                    otherwise generated chat lines)
   --seed N         random seed: the same seed gives the same data (default 42)
   --reset          delete existing contacts and messages and regenerate
   -h, --help       show this help
 
-Exit codes: 0 done or nothing to do, 1 failure (database, content file), 2 usage error.`;
+Before writing, it checks free memory and the database's free disk (when local) and refuses with what it
+needs. Exit codes: 0 done or nothing to do, 1 failure (database, content file, not enough room), 2 usage error.`;
+
+const FULL = { contacts: 100_000, messages: 5_000_000 };
 
 const optionsSchema = z
   .object({
-    contacts: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
-    messages: z.coerce.number().int().min(1).max(50_000_000).default(5_000_000),
+    scale: z.coerce.number().min(0.01).max(20).optional(),
+    contacts: z.coerce.number().int().min(1).max(20_000_000).optional(),
+    messages: z.coerce.number().int().min(1).max(100_000_000).optional(),
     content: z.string().min(1).optional(),
     seed: z.coerce
       .number()
@@ -38,6 +44,15 @@ const optionsSchema = z
       .default(42),
     reset: z.boolean().default(false),
   })
+  .refine((o) => o.scale === undefined || (o.contacts === undefined && o.messages === undefined), {
+    message: "--scale sets both counts: give either --scale or --contacts/--messages",
+    path: ["scale"],
+  })
+  .transform(({ scale, ...o }) => ({
+    ...o,
+    contacts: o.contacts ?? Math.round(FULL.contacts * (scale ?? 1)),
+    messages: o.messages ?? Math.round(FULL.messages * (scale ?? 1)),
+  }))
   .refine((o) => o.messages >= o.contacts, {
     message: "--messages must be at least --contacts: every contact gets at least one message",
     path: ["messages"],
@@ -47,6 +62,7 @@ function parseOptions(argv: string[]) {
   return parseCommandLine(
     argv,
     {
+      scale: { type: "string" },
       contacts: { type: "string" },
       messages: { type: "string" },
       content: { type: "string" },
@@ -86,7 +102,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof CorpusError || error instanceof ConfigError;
+  const known =
+    error instanceof CorpusError || error instanceof ConfigError || error instanceof SeedPreflightError;
   console.error(known ? (error as Error).message : error);
   process.exit(1);
 });

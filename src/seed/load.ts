@@ -3,32 +3,44 @@ import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { escapeCopyText } from "./corpus.ts";
+import { createDistinctCounter, type DistinctCounter } from "./distinct.ts";
 import type { MessagePlan } from "./plan.ts";
 import type { Progress } from "./progress.ts";
 import { snapshotSchema } from "./schema-snapshot.ts";
-import { type ContactSignatures, contactSignatures } from "./signatures.ts";
+import { type ContactSummaries, createContactSummaries } from "./summaries.ts";
+import type { MessageTexts } from "./texts.ts";
 
 /**
  * The bulk load, in one transaction: either the whole data set lands with every index, or nothing changed.
  * A run that is interrupted (Ctrl-C, crash, kill) rolls back, and the next run starts from a clean slate.
  *
  * Why it is fast: TRUNCATE in the same transaction lets COPY skip WAL (wal_level=minimal) and write frozen,
- * all-visible pages (FREEZE); indexes and constraints are dropped first and rebuilt once at the end; the
- * last-message pointers are filled with one set-based UPDATE; content signatures and trigram blooms are
- * computed per corpus line, not per message (signatures.ts, FILL_CONTACT_TRIGRAMS).
+ * all-visible pages (FREEZE); indexes and constraints are dropped first and rebuilt once at the end. Whatever
+ * the triggers would keep per message is computed here while the messages stream: each contact's
+ * last-message pointer (the plan is in time order, so its last message is the latest), content signature and
+ * trigram bloom (summaries.ts). Contacts are then written once, complete: no UPDATE, no dead row versions.
  */
 
 export type Dataset = {
   names: string[];
   phones: string[];
-  lines: string[];
+  texts: MessageTexts;
   plan: MessagePlan;
+};
+
+/** What streaming the messages learnt about the contacts. */
+type Learnt = {
+  summaries: ContactSummaries;
+  lastMessage: Int32Array;
+  distinct: DistinctCounter;
 };
 
 const ROWS_PER_CHUNK = 5_000;
 
-export async function loadDataset(client: pg.PoolClient, data: Dataset, progress: Progress): Promise<void> {
+/** Loads the data set; returns the share of distinct message texts. */
+export async function loadDataset(client: pg.PoolClient, data: Dataset, progress: Progress): Promise<number> {
   await client.query("BEGIN");
+  let learnt: Learnt;
   try {
     await client.query("SET LOCAL statement_timeout = 0");
     const schema = await snapshotSchema(client);
@@ -37,23 +49,24 @@ export async function loadDataset(client: pg.PoolClient, data: Dataset, progress
     await client.query("ALTER TABLE messages DISABLE TRIGGER USER");
     await client.query("ALTER TABLE contacts DISABLE TRIGGER USER");
 
-    const signatures = await progress.task("signatures", () =>
-      contactSignatures(client, data.lines, data.plan, data.names.length),
+    const total = data.plan.contactId.length;
+    learnt = {
+      summaries: createContactSummaries(data.names.length),
+      lastMessage: new Int32Array(data.names.length + 1),
+      distinct: createDistinctCounter(total),
+    };
+    const time = timestampFormatter(data.plan.epochSeconds);
+    await progress.rows("messages", total, (tick) =>
+      copyRows(client, messagesCopy, messageRows(data, learnt, time, tick)),
     );
     await progress.rows("contacts", data.names.length, (tick) =>
-      copyRows(client, contactsCopy, contactRows(data, signatures, tick)),
+      copyRows(client, contactsCopy, contactRows(data, learnt, time, tick)),
     );
     await client.query(FILL_CONTACT_SEARCH);
-    await progress.rows("messages", data.plan.contactId.length, (tick) =>
-      copyRows(client, messagesCopy, messageRows(data, tick)),
-    );
-    await progress.steps("trigrams", [{ name: "trigram bloom per contact" }], () =>
-      client.query(FILL_CONTACT_TRIGRAMS),
+    await progress.rows("trigrams", data.names.length, (tick) =>
+      copyRows(client, trigramsCopy, bloomRows(data.names.length, learnt.summaries, tick)),
     );
     await progress.steps("indexes", schema.rebuild, (step) => client.query(step.sql));
-    await progress.steps("pointers", [{ name: "last message per contact" }], () =>
-      client.query(FILL_LAST_MESSAGE),
-    );
     await client.query("ALTER TABLE messages ENABLE TRIGGER USER");
     await client.query("ALTER TABLE contacts ENABLE TRIGGER USER");
     await client.query(RESET_IDENTITIES);
@@ -62,41 +75,22 @@ export async function loadDataset(client: pg.PoolClient, data: Dataset, progress
     await client.query("ROLLBACK").catch(() => {});
     throw error;
   }
-  // Outside the transaction: the UPDATE above left dead contact versions; VACUUM also sets the visibility
-  // map that index-only scans of the conversation order rely on.
+  // Outside the transaction: statistics for the planner, and the visibility map that index-only scans of the
+  // conversation order rely on.
   await progress.steps("analyze", [{ name: "vacuum analyze" }], () =>
-    client.query("VACUUM (ANALYZE) contacts, messages, contact_search"),
+    client.query("VACUUM (ANALYZE) contacts, messages, contact_search, contact_trigrams"),
   );
+  return learnt.distinct.share();
 }
 
-const contactsCopy = "COPY contacts (id, name, phone_number, content_signature) FROM STDIN WITH (FREEZE)";
 const messagesCopy = `COPY messages (id, contact_id, content, direction, "timestamp") FROM STDIN WITH (FREEZE)`;
+const contactsCopy = `COPY contacts (id, name, phone_number, content_signature, last_message_id, last_message_at)
+  FROM STDIN WITH (FREEZE)`;
+const trigramsCopy = "COPY contact_trigrams (contact_id, bloom) FROM STDIN WITH (FREEZE)";
 
 /** What the contacts trigger keeps (migration 006), for all contacts at once. */
 const FILL_CONTACT_SEARCH = `
   INSERT INTO contact_search (contact_id, name, phone_digits) SELECT id, name, phone_digits FROM contacts`;
-
-/**
- * What the messages trigger keeps (migration 011), for all contacts at once: each corpus line's bloom is
- * computed once (signatures.ts loaded the lines into seed_lines) and joined to the messages by their text,
- * instead of computing 5M blooms: ~40 s at 5M on this machine's 2 cores, where migration 011's pass over every
- * message takes ~6 minutes.
- */
-const FILL_CONTACT_TRIGRAMS = `
-  INSERT INTO contact_trigrams (contact_id, bloom)
-  SELECT m.contact_id, bit_or(l.bloom)
-    FROM messages m
-    JOIN (SELECT DISTINCT content, text_trigram_bloom(content) AS bloom FROM seed_lines) l USING (content)
-   GROUP BY m.contact_id`;
-
-/** One UPDATE for all contacts: each one's latest message, read in order from the timeline index. */
-const FILL_LAST_MESSAGE = `
-  UPDATE contacts c
-     SET last_message_id = l.id, last_message_at = l."timestamp"
-    FROM (SELECT DISTINCT ON (contact_id) contact_id, id, "timestamp"
-            FROM messages
-           ORDER BY contact_id, "timestamp" DESC, id DESC) l
-   WHERE c.id = l.contact_id`;
 
 /** Explicit ids were loaded: the identity sequences continue after them. */
 const RESET_IDENTITIES = `
@@ -107,35 +101,11 @@ async function copyRows(client: pg.PoolClient, sql: string, chunks: Iterable<str
   await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
 }
 
-function* contactRows(
-  data: Dataset,
-  signatures: ContactSignatures,
-  tick: (n: number) => void,
-): Iterable<string> {
-  let chunk = "";
-  for (let i = 0; i < data.names.length; i++) {
-    const name = escapeCopyText(data.names[i] as string);
-    chunk += `${i + 1}\t${name}\t${escapeCopyText(data.phones[i] as string)}\t${signatures.text(i + 1)}\n`;
-    if ((i + 1) % ROWS_PER_CHUNK === 0) {
-      yield chunk;
-      chunk = "";
-      tick(ROWS_PER_CHUNK);
-    }
-  }
-  yield chunk;
-  tick(data.names.length % ROWS_PER_CHUNK);
-}
-
-function* messageRows(data: Dataset, tick: (n: number) => void): Iterable<string> {
-  const { plan } = data;
-  const lines = data.lines.map(escapeCopyText);
-  const formatTime = timestampFormatter(plan.epochSeconds);
-  const total = plan.contactId.length;
+/** COPY text in chunks of ROWS_PER_CHUNK rows, ticking the progress bar per chunk. */
+function* chunked(total: number, row: (i: number) => string, tick: (n: number) => void): Iterable<string> {
   let chunk = "";
   for (let i = 0; i < total; i++) {
-    const direction = plan.outbound[i] ? "outbound" : "inbound";
-    const time = formatTime(plan.offsetSeconds[i] as number);
-    chunk += `${i + 1}\t${plan.contactId[i]}\t${lines[plan.lineIndex[i] as number]}\t${direction}\t${time}\n`;
+    chunk += row(i);
     if ((i + 1) % ROWS_PER_CHUNK === 0) {
       yield chunk;
       chunk = "";
@@ -146,8 +116,46 @@ function* messageRows(data: Dataset, tick: (n: number) => void): Iterable<string
   tick(total % ROWS_PER_CHUNK);
 }
 
+function messageRows(data: Dataset, learnt: Learnt, time: TimeFormatter, tick: (n: number) => void) {
+  const { plan, texts } = data;
+  return chunked(
+    plan.contactId.length,
+    (i) => {
+      const contactId = plan.contactId[i] as number;
+      const text = texts.text(i, plan.lineIndex[i] as number);
+      learnt.summaries.add(contactId, text);
+      learnt.distinct.add(text);
+      learnt.lastMessage[contactId] = i + 1;
+      const direction = plan.outbound[i] ? "outbound" : "inbound";
+      return `${i + 1}\t${contactId}\t${escapeCopyText(text)}\t${direction}\t${time(plan.offsetSeconds[i] as number)}\n`;
+    },
+    tick,
+  );
+}
+
+function contactRows(data: Dataset, learnt: Learnt, time: TimeFormatter, tick: (n: number) => void) {
+  return chunked(
+    data.names.length,
+    (i) => {
+      const id = i + 1;
+      const last = learnt.lastMessage[id] as number;
+      const at = time(data.plan.offsetSeconds[last - 1] as number);
+      const name = escapeCopyText(data.names[i] as string);
+      const phone = escapeCopyText(data.phones[i] as string);
+      return `${id}\t${name}\t${phone}\t${learnt.summaries.signatureText(id)}\t${last}\t${at}\n`;
+    },
+    tick,
+  );
+}
+
+function bloomRows(contacts: number, summaries: ContactSummaries, tick: (n: number) => void) {
+  return chunked(contacts, (i) => `${i + 1}\t${summaries.bloomText(i + 1)}\n`, tick);
+}
+
+type TimeFormatter = (offsetSeconds: number) => string;
+
 /** `YYYY-MM-DD HH:MM:SS+00` from memoised day and time-of-day strings: millions of rows, no Date objects. */
-function timestampFormatter(epochSeconds: number): (offset: number) => string {
+function timestampFormatter(epochSeconds: number): TimeFormatter {
   const days = new Map<number, string>();
   const clock: string[] = [];
   const pad = (n: number) => String(n).padStart(2, "0");

@@ -1,12 +1,15 @@
 import { existsSync } from "node:fs";
+import type pg from "pg";
 import type { Pool } from "../db/pool.ts";
 import { generateContacts } from "./contacts.ts";
 import { type Corpus, generateCorpus, readCorpus } from "./corpus.ts";
 import { loadDataset } from "./load.ts";
 import { messagesPerContact, planMessages } from "./plan.ts";
+import { checkResources } from "./preflight.ts";
 import { createProgress, type PhaseTiming } from "./progress.ts";
 import { createRandom } from "./random.ts";
 import { type RelationSize, readSizes } from "./sizes.ts";
+import { createMessageTexts } from "./texts.ts";
 
 export type SeedOptions = {
   contacts: number;
@@ -28,6 +31,8 @@ export type SeedResult =
       messages: number;
       contentSource: string;
       corpusLines: number;
+      /** Distinct message texts over messages (texts.ts). */
+      distinctShare: number;
       perContactPercentiles: Record<string, number>;
       timings: PhaseTiming[];
       totalSeconds: number;
@@ -46,7 +51,11 @@ export async function seed(
   const existing = await countContacts(pool);
   if (existing > 0 && !options.reset) return { status: "skipped", contacts: existing };
   const started = performance.now();
-  // Read the content first: a missing or empty file fails before the database is touched.
+  // Check room and read the content first: either failing leaves the database untouched.
+  const { diskNote } = await withClient(pool, (client) =>
+    checkResources(client, options.contacts, options.messages),
+  );
+  log(`resources: ${diskNote}`);
   const corpus = await loadCorpus(options, log);
   const progress = createProgress(options.interactive, log);
   let dataset!: Parameters<typeof loadDataset>[1];
@@ -55,25 +64,31 @@ export async function seed(
     const perContact = messagesPerContact(options.contacts, options.messages, random);
     const now = options.nowSeconds ?? Math.floor(Date.now() / 3_600_000) * 3_600;
     const plan = planMessages(perContact, corpus.lines.length, random, now);
-    dataset = { ...generateContacts(options.contacts, options.randomSeed), lines: corpus.lines, plan };
+    const texts = createMessageTexts(corpus.lines, options.randomSeed);
+    dataset = { ...generateContacts(options.contacts, options.randomSeed), texts, plan };
   });
-  const client = await pool.connect();
-  try {
-    await loadDataset(client, dataset, progress);
-  } finally {
-    client.release();
-  }
+  const distinctShare = await withClient(pool, (client) => loadDataset(client, dataset, progress));
   return {
     status: "seeded",
     contacts: options.contacts,
     messages: options.messages,
     contentSource: corpus.source,
     corpusLines: corpus.lines.length,
+    distinctShare,
     perContactPercentiles: percentiles(dataset.plan.perContact),
     timings: progress.timings,
     totalSeconds: (performance.now() - started) / 1000,
     sizes: await readSizes(pool),
   };
+}
+
+async function withClient<T>(pool: Pool, run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await run(client);
+  } finally {
+    client.release();
+  }
 }
 
 async function countContacts(pool: Pool): Promise<number> {
