@@ -5,9 +5,9 @@ import { MAX_CONTENT_LENGTH } from "./corpus.ts";
  * Message texts built from corpus lines so that most of them are distinct at any scale: 50M messages drawn
  * from a 47k-line corpus would repeat each line ~1,000 times, which no real inbox does, and a search plan
  * tuned on such data would lean on the repetition. Each message starts from its corpus line (a burst reads
- * consecutive lines, plan.ts); most also address the contact by a first name, join a second line, or carry
- * an order number, a time, an amount or a reference. A fifth stay verbatim, as short replies do in real
- * inboxes. The choice is a hash of the message's index and the seed: deterministic, no extra arrays.
+ * consecutive lines, plan.ts); most also address the contact by a first name or carry an order number, a
+ * time, an amount or a reference; a tenth join a second line (kept few: a longer text is more for every
+ * search and for the trigram index build to read). A fifth stay verbatim, as short replies do in real inboxes. The choice is a hash of the message's index and the seed: deterministic, no extra arrays.
  */
 export type MessageTexts = { text(message: number, line: number): string };
 
@@ -24,9 +24,9 @@ export function createMessageTexts(lines: string[], randomSeed: number): Message
       const base = lines[line] as string;
       const kind = h % 100;
       let text: string;
-      if (kind < 30) text = `${base} ${pick(lines, g)}`;
-      else if (kind < 55) text = `${base} ${detail(g)}`;
-      else if (kind < 70) text = `${pick(names, g)}, ${base}`;
+      if (kind < 10) text = `${base} ${pick(lines, g)}`;
+      else if (kind < 45) text = `${base} ${detail(g)}`;
+      else if (kind < 65) text = `${pick(names, g)}, ${base}`;
       else if (kind < 80) text = `${pick(names, g >>> 11)}, ${base} ${detail(g)}`;
       else text = base;
       return text.length > MAX_CONTENT_LENGTH ? text.slice(0, MAX_CONTENT_LENGTH) : text;
