@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { parseHelpOnly } from "../src/cli-options.ts";
 import { loadConfig } from "../src/config.ts";
+import type { Strategy } from "../src/conversations/planner.ts";
 import { START, STATEMENTS } from "../src/conversations/queries.ts";
 import { parseSearchTerm } from "../src/conversations/search-term.ts";
 import { openDatabase } from "../src/db/database.ts";
@@ -28,8 +29,9 @@ const cases: Array<{ title: string; sql: string; values: unknown[]; rollback?: b
   ...searchCase("Search index, rare word", "index", "tarantino", 0),
   ...searchCase("Search index, no match", "index", "qzxvjk", 0),
   ...searchCase("Search index, phone digits", "index", "4567", 0),
-  ...searchCase("Search filter, 2 characters that match nothing", "filter", "qj", 0),
-  ...searchCase("Search filter, 2 characters, page 10", "filter", "zz", 450),
+  ...searchCase("Search postings, 2 characters few conversations hold", "postings", "qj", 0),
+  ...searchCase("Search postings, 2 characters, page 10", "postings", "zz", 450),
+  ...searchCase("Search filter, 2 characters few conversations hold", "filter", "qj", 0),
   insertCase(8),
 ];
 
@@ -49,7 +51,7 @@ function insertCase(size: number) {
   };
 }
 
-function searchCase(title: string, plan: "walk" | "index" | "filter", text: string, offset: number) {
+function searchCase(title: string, plan: Strategy["kind"], text: string, offset: number) {
   const term = parseSearchTerm(text);
   if (!term) return [];
   const values = [...FROM_START, 50, offset, term.pattern, term.digitsPattern];
@@ -59,8 +61,10 @@ function searchCase(title: string, plan: "walk" | "index" | "filter", text: stri
     const sql = term.inSignature ? STATEMENTS.searchWalkCounted : STATEMENTS.searchWalk;
     return [{ title: label, sql, values: [...values, term.text, BUDGET] }];
   }
-  if (plan === "filter")
-    return [{ title: label, sql: STATEMENTS.searchFilter, values: [...values, term.text] }];
+  if (plan === "filter" || plan === "postings") {
+    const sql = plan === "filter" ? STATEMENTS.searchFilter : STATEMENTS.searchPostings;
+    return [{ title: label, sql, values: [...values, term.text] }];
+  }
   return [{ title: label, sql: STATEMENTS.searchIndex, values }];
 }
 

@@ -12,7 +12,7 @@ function sample() {
     text: ["the cat", "the dog", i % 10 === 0 ? "a zebra" : "a bird", "the end"].join("\n"),
     messages: 4,
   }));
-  return { conversations, totalMessages: 1_000_000 };
+  return { conversations, totalContacts: 100_000, totalMessages: 1_000_000 };
 }
 
 const term = (text: string) => {
@@ -36,7 +36,18 @@ test("the plan follows the estimate", () => {
   assert.equal(chooseStrategy(term("the"), 50, sample()).kind, "walk");
   assert.equal(chooseStrategy(term("nothing here"), 50, sample()).kind, "index");
   assert.equal(chooseStrategy(term("q!"), 50, sample()).kind, "filter");
-  assert.equal(chooseStrategy(term("qj"), 50, sample()).kind, "walk");
+});
+
+test("one or two letters or digits: walk when matches are common, else read the posting list", () => {
+  // "ca" is in every conversation; "ze" in a tenth (10,000 contacts); "qj" in one name; "zz" nowhere.
+  assert.equal(chooseStrategy(term("ca"), 500, sample()).kind, "walk");
+  assert.equal(chooseStrategy(term("ze"), 50, sample()).kind, "walk");
+  assert.equal(chooseStrategy(term("qj"), 50, sample()).kind, "postings");
+  assert.equal(chooseStrategy(term("zz"), 50, sample()).kind, "postings");
+  // Ten times the contacts, the same share: the posting list grows, the walk does not.
+  const larger = { ...sample(), totalContacts: 1_000_000 };
+  assert.equal(chooseStrategy(term("qj"), 50, larger).kind, "postings");
+  assert.equal(chooseStrategy(term("ze"), 500, larger).kind, "walk");
 });
 
 test("a longer term walks further: its trigram bloom spares the probes of conversations that cannot match", () => {

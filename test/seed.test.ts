@@ -69,6 +69,18 @@ describe("seed", () => {
     assert.deepEqual(rows[0], { different: 0, empty: 0 });
   });
 
+  test("every contact's posted bits, computed while loading, are its signature's, name's and number's", async () => {
+    const { rows } = await db.pool.query(`
+      SELECT count(*) FILTER (WHERE p.bits IS DISTINCT FROM signature_bit_positions(
+                                c.content_signature | contact_text_signature(c.name, c.phone_digits)))::int AS different,
+             count(*)::int AS contacts
+        FROM contacts c
+        LEFT JOIN (SELECT contact_id, array_agg(b ORDER BY b) AS bits
+                     FROM contact_signature_bits, unnest(bits) b GROUP BY contact_id) p ON p.contact_id = c.id`);
+    assert.equal(rows[0].different, 0);
+    assert.ok(rows[0].contacts > 0);
+  });
+
   test("messages per contact are heavy-tailed, not uniform", async () => {
     const { rows } = await db.pool.query(`
       SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY n) AS median, max(n) AS max, avg(n)::float AS mean

@@ -18,8 +18,9 @@ export async function countWrongPointers(pool: Pool): Promise<number> {
 /**
  * Contacts whose summaries could make a search wrong: a content signature (005) or trigram bloom (011) lacking a
  * bit of one of their messages (a search could skip a contact that matches), or a signature marked exact (013)
- * with a bit none of their messages has (a search could count a contact that does not match). Zero after any
- * mix of writes. Computes both summaries for every message: for test-sized data.
+ * with a bit none of their messages has (a search could count a contact that does not match), or posting lists
+ * (016) lacking a bit of the signature, name or number (the posting plan would miss the contact). Zero after
+ * any mix of writes. Computes both summaries for every message: for test-sized data.
  */
 export async function countWrongSummaries(pool: Pool): Promise<number> {
   const { rows } = await pool.query<{ wrong: number }>(`
@@ -29,7 +30,12 @@ export async function countWrongSummaries(pool: Pool): Promise<number> {
                    FROM messages m, text_summary(m.content) s
                   GROUP BY m.contact_id) m ON m.contact_id = c.id
       LEFT JOIN contact_trigrams t ON t.contact_id = c.id
-     WHERE (m.contact_id IS NOT NULL
+      LEFT JOIN (SELECT p.contact_id, array_agg(b) AS bits
+                   FROM contact_signature_bits p, unnest(p.bits) b
+                  GROUP BY p.contact_id) p ON p.contact_id = c.id
+     WHERE NOT signature_bit_positions(c.content_signature | contact_text_signature(c.name, c.phone_digits))
+               <@ coalesce(p.bits, '{}')
+        OR (m.contact_id IS NOT NULL
             AND (m.signature & ~c.content_signature <> B'0'::bit(1406)
                  OR t.bloom IS NULL
                  OR m.bloom & ~t.bloom <> B'0'::bit(8192)))

@@ -7,9 +7,14 @@ import type { SearchTerm } from "./search-term.ts";
  * message, so it suits rare terms. Both costs are estimated from the in-memory sample, with per-unit costs
  * measured on the full 100k/5M data set (docs/search.md). The walk gets a budget: if the estimate was wrong, the walk stops
  * early and the index plan (or, for terms without a trigram, the signature filter) answers instead, so a
- * wrong guess costs a bounded amount.
+ * wrong guess costs a bounded amount. A term of one or two letters or digits has no trigram but a posting list
+ * (migration 016): the walk competes with reading the contacts posted under its signature bit.
  */
-export type Strategy = { kind: "walk"; budget: number } | { kind: "index" } | { kind: "filter" };
+export type Strategy =
+  | { kind: "walk"; budget: number }
+  | { kind: "index" }
+  | { kind: "postings" }
+  | { kind: "filter" };
 
 /** Reading a conversation in order and testing its signature and trigram bloom. */
 const WALK_MS_PER_CONVERSATION = 0.003;
@@ -20,6 +25,9 @@ const WALK_MS_PER_PROBE = 0.07;
  * the test of a term with k trigrams with a chance of about this to the power k (docs/search.md).
  */
 const BLOOM_BITS_SET = 0.35;
+/** Reading one posted contact (GIN entry, primary-key probe of contacts, its share of the sort). */
+const POSTINGS_MS_PER_CONTACT = 0.004;
+const POSTINGS_MS_BASE = 1;
 const INDEX_MS_BASE = 25;
 const INDEX_MS_PER_MATCH = 0.007;
 /** The walk may examine this many times the conversations the estimate says it needs. */
@@ -29,6 +37,7 @@ export const UNBOUNDED = 2 ** 31 - 1;
 
 export function chooseStrategy(term: SearchTerm, needed: number, sample: SearchSample): Strategy {
   const estimate = rememberedEstimate(term, sample);
+  if (term.inSignature) return shortTermStrategy(needed, estimate.conversationShare, sample.totalContacts);
   // Without a trigram the index cannot narrow anything: walk while matches look common enough to stop early,
   // else keep the contacts whose content signature allows a match and probe only those.
   if (!term.hasTrigram) {
@@ -41,6 +50,19 @@ export function chooseStrategy(term: SearchTerm, needed: number, sample: SearchS
   const indexMs = INDEX_MS_BASE + estimate.messages * INDEX_MS_PER_MATCH;
   if (walkMs > indexMs) return { kind: "index" };
   return { kind: "walk", budget: walkBudget(conversationsToWalk) };
+}
+
+/**
+ * One or two letters or digits: the counted walk (search-walk-counted.sql) reads needed / share conversations;
+ * the posting list holds about share × contacts of them (the sample's share is that of recent conversations,
+ * which are busier: an over-estimate, so a doubtful case walks). Both then probe only the page's rows.
+ */
+function shortTermStrategy(needed: number, share: number, contacts: number): Strategy {
+  if (share === 0) return { kind: "postings" };
+  const walkMs = (needed / share) * WALK_MS_PER_CONVERSATION;
+  const postingsMs = POSTINGS_MS_BASE + share * contacts * POSTINGS_MS_PER_CONTACT;
+  if (walkMs > postingsMs) return { kind: "postings" };
+  return { kind: "walk", budget: walkBudget(needed / share) };
 }
 
 /** Every conversation walked costs its tests; the matches, and the few others that pass them, a probe. */

@@ -28,6 +28,7 @@ const withNewestMatch = (strategy: string) =>
 const SEARCH_WALK = inPage(sql("search-walk.sql"));
 const SEARCH_WALK_COUNTED = inPage(withNewestMatch(sql("search-walk-counted.sql")));
 const SEARCH_INDEX = inPage(sql("search-index.sql"));
+const SEARCH_POSTINGS = inPage(withNewestMatch(sql("search-postings.sql")));
 const SEARCH_FILTER = inPage(withNewestMatch(sql("search-filter.sql")));
 
 /** The full statements, for docs/plans.md (bench/explain.ts). */
@@ -36,6 +37,7 @@ export const STATEMENTS = {
   searchWalk: SEARCH_WALK,
   searchWalkCounted: SEARCH_WALK_COUNTED,
   searchIndex: SEARCH_INDEX,
+  searchPostings: SEARCH_POSTINGS,
   searchFilter: SEARCH_FILTER,
 };
 
@@ -91,11 +93,15 @@ export function createConversationQueries(
     /** A search with the plan given: `search` chooses it; tests force each plan against the oracle. */
     async searchWith(strategy: Strategy, term: SearchTerm, req: PageRequest): Promise<Page> {
       const values = [...keyset(req), term.pattern, term.digitsPattern];
-      const answer = async (kind: "index" | "filter", spentMs = 0): Promise<Page> => {
+      const answer = async (kind: Exclude<Strategy["kind"], "walk">, spentMs = 0): Promise<Page> => {
         const { row, ms } =
           kind === "index"
             ? await run(SEARCH_INDEX, values, req.signal)
-            : await run(SEARCH_FILTER, [...values, term.text], req.signal);
+            : await run(
+                kind === "postings" ? SEARCH_POSTINGS : SEARCH_FILTER,
+                [...values, term.text],
+                req.signal,
+              );
         return toPage(row, req.limit, spentMs + ms, kind);
       };
       if (strategy.kind !== "walk") return answer(strategy.kind);
@@ -105,9 +111,15 @@ export function createConversationQueries(
       if (walked.row.rows === req.limit || strategy.budget === UNBOUNDED) {
         return toPage(walked.row, req.limit, walked.ms, "walk");
       }
-      return answer(term.hasTrigram ? "index" : "filter", walked.ms);
+      return answer(fallbackFor(term), walked.ms);
     },
   };
+}
+
+/** What answers when a bounded walk runs out of budget. */
+function fallbackFor(term: SearchTerm): Exclude<Strategy["kind"], "walk"> {
+  if (term.inSignature) return "postings";
+  return term.hasTrigram ? "index" : "filter";
 }
 
 export type ConversationQueries = ReturnType<typeof createConversationQueries>;

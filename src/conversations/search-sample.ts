@@ -13,6 +13,7 @@ export type SampledConversation = { name: string; digits: string; text: string; 
 
 export type SearchSample = {
   conversations: SampledConversation[];
+  totalContacts: number;
   totalMessages: number;
 };
 
@@ -37,6 +38,7 @@ const MESSAGES_PER_CONVERSATION = 200;
 const SAMPLE_TIMEOUT_MS = 120_000;
 const EMPTY: SearchSample = {
   conversations: [],
+  totalContacts: 0,
   totalMessages: 0,
 };
 
@@ -90,6 +92,7 @@ async function readSample(db: pg.PoolClient): Promise<SearchSample> {
   );
   return {
     conversations: rows,
+    totalContacts: contacts,
     totalMessages: messages,
   };
 }

@@ -44,7 +44,9 @@ export async function loadDataset(client: pg.PoolClient, data: Dataset, progress
   try {
     await client.query("SET LOCAL statement_timeout = 0");
     const schema = await snapshotSchema(client);
-    await client.query("TRUNCATE messages, contact_search, contact_trigrams, contacts RESTART IDENTITY");
+    await client.query(
+      "TRUNCATE messages, contact_search, contact_trigrams, contact_signature_bits, contacts RESTART IDENTITY",
+    );
     for (const sql of schema.drop) await client.query(sql);
     await client.query("ALTER TABLE messages DISABLE TRIGGER USER");
     await client.query("ALTER TABLE contacts DISABLE TRIGGER USER");
@@ -66,6 +68,9 @@ export async function loadDataset(client: pg.PoolClient, data: Dataset, progress
     await progress.rows("trigrams", data.names.length, (tick) =>
       copyRows(client, trigramsCopy, bloomRows(data.names.length, learnt.summaries, tick)),
     );
+    await progress.rows("postings", data.names.length, (tick) =>
+      copyRows(client, postingsCopy, postingRows(data, learnt.summaries, tick)),
+    );
     await progress.steps("indexes", schema.rebuild, (step) => client.query(step.sql));
     await client.query("ALTER TABLE messages ENABLE TRIGGER USER");
     await client.query("ALTER TABLE contacts ENABLE TRIGGER USER");
@@ -78,7 +83,9 @@ export async function loadDataset(client: pg.PoolClient, data: Dataset, progress
   // Outside the transaction: statistics for the planner, and the visibility map that index-only scans of the
   // conversation order rely on.
   await progress.steps("analyze", [{ name: "vacuum analyze" }], () =>
-    client.query("VACUUM (ANALYZE) contacts, messages, contact_search, contact_trigrams"),
+    client.query(
+      "VACUUM (ANALYZE) contacts, messages, contact_search, contact_trigrams, contact_signature_bits",
+    ),
   );
   return learnt.distinct.share();
 }
@@ -87,6 +94,7 @@ const messagesCopy = `COPY messages (id, contact_id, content, direction, "timest
 const contactsCopy = `COPY contacts (id, name, phone_number, content_signature, last_message_id, last_message_at)
   FROM STDIN WITH (FREEZE)`;
 const trigramsCopy = "COPY contact_trigrams (contact_id, bloom) FROM STDIN WITH (FREEZE)";
+const postingsCopy = "COPY contact_signature_bits (contact_id, bits) FROM STDIN WITH (FREEZE)";
 
 /** What the contacts trigger keeps (migration 006), for all contacts at once. */
 const FILL_CONTACT_SEARCH = `
@@ -150,6 +158,18 @@ function contactRows(data: Dataset, learnt: Learnt, time: TimeFormatter, tick: (
 
 function bloomRows(contacts: number, summaries: ContactSummaries, tick: (n: number) => void) {
   return chunked(contacts, (i) => `${i + 1}\t${summaries.bloomText(i + 1)}\n`, tick);
+}
+
+/** Each contact's signature bits with its name's and number's, as the triggers of migration 016 post them. */
+function postingRows(data: Dataset, summaries: ContactSummaries, tick: (n: number) => void) {
+  return chunked(
+    data.names.length,
+    (i) => {
+      const digits = (data.phones[i] as string).replace(/[^0-9]/g, "");
+      return `${i + 1}\t${summaries.signaturePositions(i + 1, data.names[i] as string, digits)}\n`;
+    },
+    tick,
+  );
 }
 
 type TimeFormatter = (offsetSeconds: number) => string;

@@ -36,6 +36,11 @@ export type ContactSummaries = {
   signatureText(contactId: number): string;
   /** bit(8192) literal of a contact's bloom, in hexadecimal (PostgreSQL's X'…' input). */
   bloomText(contactId: number): string;
+  /**
+   * `{…}` literal of the positions of a contact's signature bits together with those of `extra` texts (its
+   * name and phone digits): its row of contact_signature_bits (migration 016).
+   */
+  signaturePositions(contactId: number, ...extra: string[]): string;
 };
 
 export function createContactSummaries(contacts: number): ContactSummaries {
@@ -66,7 +71,32 @@ export function createContactSummaries(contacts: number): ContactSummaries {
     },
     signatureText: (contactId) => binaryText(signatures, contactId * SIGNATURE_WORDS, SIGNATURE_BITS),
     bloomText: (contactId) => hexText(blooms, contactId * BLOOM_WORDS, BLOOM_BITS),
+    signaturePositions(contactId, ...extra) {
+      const words = signatures.slice(contactId * SIGNATURE_WORDS, (contactId + 1) * SIGNATURE_WORDS);
+      for (const text of extra) widenSignature(words, text);
+      const positions: number[] = [];
+      for (let bit = 0; bit < SIGNATURE_BITS; bit++) {
+        if (((words[bit >>> 5] as number) >>> (bit & 31)) & 1) positions.push(bit);
+      }
+      return `{${positions.join(",")}}`;
+    },
   };
+}
+
+/** A text's symbols and pairs OR-ed into one signature (the signature part of `add`, for names and numbers). */
+function widenSignature(words: Uint32Array, text: string): void {
+  const set = (bit: number) => {
+    words[bit >>> 5] = (words[bit >>> 5] as number) | (1 << (bit & 31));
+  };
+  let previous = -1;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) i++;
+    const symbol = symbolOf(unit);
+    set(symbol);
+    if (previous >= 0) set(37 + previous * 37 + symbol);
+    previous = symbol;
+  }
 }
 
 /** "0"/"1" text of each byte value, lowest bit first: a signature's literal is 176 lookups. */
