@@ -14,7 +14,7 @@ export const DISK_BYTES_PER_MESSAGE = 900;
 export const DISK_BYTES_PER_CONTACT = 2_500;
 /** Sorting the largest index spills about its size to temporary files while the others already exist. */
 const DISK_HEADROOM = 1.25;
-const MEMORY_BYTES_PER_MESSAGE = 40;
+const MEMORY_BYTES_PER_MESSAGE = 160;
 const MEMORY_BYTES_PER_CONTACT = 1_400;
 const MEMORY_BASE = 512 * 1024 * 1024;
 
