@@ -11,10 +11,11 @@ import { startApi, stopChild } from "./api-process.ts";
 import { measureBaseline } from "./baseline.ts";
 import { openDataset } from "./dataset.ts";
 import { databaseTime, ingest, type LoadResult, load } from "./load.ts";
-import { formatMarkdown, type Row } from "./report.ts";
+import { type DrawnTerms, formatMarkdown, type Row, summariseClasses } from "./report.ts";
 import { describeMachine, writeResults } from "./results.ts";
-import { buildScenarios } from "./scenarios.ts";
+import { buildScenarios, SEARCH_GROUP } from "./scenarios.ts";
 import { startScratchWrites } from "./scratch-writes.ts";
+import { drawSearchTerms } from "./terms.ts";
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -23,24 +24,36 @@ reused after) and measures every scenario with autocannon on loopback: once with
 (latency) and once with --connections (throughput); then ingest, alone and beside page-1 reads; page 1
 against the ceiling (a bare Express route) and the floor (node:http and one pg connection); and the
 reference design's queries (the baseline). Latency percentiles come from every response's own time.
+Search terms are drawn at random from the data, per class (1 and 2 characters, digits, names, rare to very
+common words, phrases, non-ASCII, old conversations only; bench/terms.ts), and each is searched at pages 1, 5
+and 10; the results give each term's figures and each class's over all its terms.
 Prints a table and writes bench/results/<date>.md/.json.
 
 Options:
   --duration N      seconds per scenario and connection count (default 10; --quick: 3)
   --connections N   connections for the throughput run (default 32)
-  --quick           a small data set (2,000 contacts / 40,000 messages) in .data/bench-quick, 3 s per run:
-                    proves the benchmark works end to end (what CI runs)
+  --quick           a small data set (2,000 contacts / 40,000 messages) in .data/bench-quick, 3 s per run,
+                    1 search term per class: proves the benchmark works end to end (what CI runs)
+  --terms-seed N    seed of the random search terms (default: from the clock); printed and written with the
+                    results: the same seed on the same data draws the same terms
+  --terms-per-class N
+                    search terms drawn per class (default 5; --quick: 1); each costs 3 pages × 2 runs × --duration
   --content PATH    message_content.csv for seeding (default ../shared/data/message_content.csv, then
                     data/message_content.csv, else generated text)
   -h, --help        show this help
 
 Exit codes: 0 all scenarios answered 2xx, 1 a scenario had errors or the run failed, 2 usage error.`;
 
+/** Seeds are 31-bit: the PRNG takes 32 bits, and a clock-drawn seed stays a short number to type again. */
+const MAX_SEED = 2 ** 31 - 1;
+
 const optionsSchema = z.object({
   duration: z.coerce.number().int().min(1).max(300).optional(),
   connections: z.coerce.number().int().min(1).max(256).default(32),
   quick: z.boolean().default(false),
   content: z.string().min(1).optional(),
+  "terms-seed": z.coerce.number().int().min(0).max(MAX_SEED).optional(),
+  "terms-per-class": z.coerce.number().int().min(1).max(50).optional(),
 });
 
 type Options = z.infer<typeof optionsSchema>;
@@ -53,6 +66,8 @@ function parseOptions(argv: string[]): Options {
       connections: { type: "string" },
       quick: { type: "boolean" },
       content: { type: "string" },
+      "terms-seed": { type: "string" },
+      "terms-per-class": { type: "string" },
     },
     optionsSchema,
     HELP,
@@ -67,7 +82,8 @@ async function main(): Promise<number> {
   try {
     const secret = randomBytes(24).toString("hex");
     const { url: api } = await startApi(db.url, secret, children);
-    const scenarios = await buildScenarios(pool, secret);
+    const terms = await drawTerms(pool, options);
+    const scenarios = await buildScenarios(pool, secret, terms.classes);
     console.log(`warming up ${scenarios.length} scenarios…`);
     for (const s of scenarios) await databaseTime(api + s.path, 3);
     // A few seconds of page 1 under load before the first measured scenario (page 1 itself): the first thousands
@@ -76,14 +92,20 @@ async function main(): Promise<number> {
     // this warm-up, 1 ms with it (two full runs).
     await load(`${api}/conversations`, options.connections, Math.min(duration, 5));
     const rows: Row[] = [];
+    // Every response time of the search rows, for each class's percentiles over all its terms.
+    const searchTimes = new Map<Row, number[]>();
     for (const s of scenarios) {
       for (const connections of [1, options.connections]) {
-        const result = await load(api + s.path, connections, duration);
+        const times: number[] = [];
+        const result = await load(api + s.path, connections, duration, times);
         const row = { ...s, connections, ...result, dbMs: await databaseTime(api + s.path) };
         rows.push(row);
+        if (s.group.startsWith(SEARCH_GROUP)) searchTimes.set(row, times);
         console.log(line(row));
       }
     }
+    const classes = summariseClasses(rows, searchTimes);
+    searchTimes.clear();
     const startIngestApi = async () => {
       const second = await startApi(db.url, secret, children);
       // Below the reading process in the scheduler's eyes, as a deployment would set it (README, Performance).
@@ -112,6 +134,8 @@ async function main(): Promise<number> {
       floor,
       mixed: writes.mixed,
       baseline,
+      terms,
+      classes,
     };
     await writeResults(
       `${report.date.slice(0, 10)}${options.quick ? "-quick" : ""}`,
@@ -131,6 +155,20 @@ async function main(): Promise<number> {
     await pool.end();
     await db.close();
   }
+}
+
+/** Draws the search terms (terms.ts) and prints them with the seed that draws them again. */
+async function drawTerms(pool: Pool, options: Options): Promise<DrawnTerms> {
+  const seed = options["terms-seed"] ?? Date.now() % MAX_SEED;
+  const perClass = options["terms-per-class"] ?? (options.quick ? 1 : 5);
+  const started = performance.now();
+  const classes = await drawSearchTerms(pool, { seed, perClass });
+  console.log(
+    `search terms (--terms-seed ${seed}, ${perClass} per class, drawn in ${((performance.now() - started) / 1000).toFixed(1)} s):`,
+  );
+  for (const c of classes)
+    console.log(`  ${c.group}: ${c.terms.map((t) => JSON.stringify(t)).join(", ") || "(none found)"}`);
+  return { seed, perClass, classes };
 }
 
 /** Errors, non-2xx answers, or no answer at all within the run (requests slower than the run itself). */

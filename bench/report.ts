@@ -1,8 +1,28 @@
 import type { Baseline } from "./baseline.ts";
-import type { LoadResult } from "./load.ts";
-import type { Scenario } from "./scenarios.ts";
+import { type LoadResult, percentile } from "./load.ts";
+import { type Scenario, SEARCH_GROUP } from "./scenarios.ts";
+import type { TermClass } from "./terms.ts";
 
 export type Row = Scenario & LoadResult & { connections: number; dbMs: number | null };
+
+/** How the search terms were drawn (terms.ts): the seed draws the same terms again on the same data. */
+export type DrawnTerms = { seed: number; perClass: number; classes: TermClass[] };
+
+/**
+ * A class of search terms at one connection count: every response of all its terms and pages together, so a
+ * class's p99 is its slowest hundredth of requests, whichever terms they were.
+ */
+export type ClassSummary = {
+  group: string;
+  connections: number;
+  requests: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Median and highest of its scenarios' median database times. */
+  dbMedian: number | null;
+  dbMax: number | null;
+};
 
 type Report = {
   date: string;
@@ -14,6 +34,8 @@ type Report = {
   floor: { constant: LoadResult; statement: LoadResult; page1: LoadResult };
   baseline: Baseline;
   mixed: Mixed & { apart: Mixed };
+  terms: DrawnTerms;
+  classes: ClassSummary[];
 };
 
 /** Ingest beside page-1 reads on one connection, and those reads' p99 alone just before. */
@@ -24,6 +46,55 @@ const f = (v: number, digits = 1) => v.toFixed(digits);
 const mixedLoad = (m: Mixed) =>
   `${Math.round(m.ingestPerSecond)} messages/s ingested while page-1 reads on one connection had p99 ${f(m.readP99)} ms ` +
   `against ${f(m.readOnlyP99)} ms alone just before (${f(m.readP99 / m.readOnlyP99, 2)}×)`;
+
+/** Per class and connection count, over the response times `times` holds for each search row. */
+export function summariseClasses(rows: Row[], times: Map<Row, number[]>): ClassSummary[] {
+  const byClass = new Map<string, Row[]>();
+  for (const row of rows.filter((r) => r.group.startsWith(SEARCH_GROUP))) {
+    const key = `${row.group}\u0000${row.connections}`;
+    const members = byClass.get(key) ?? [];
+    members.push(row);
+    byClass.set(key, members);
+  }
+  return [...byClass.values()].map((members) => {
+    const all = members.flatMap((r) => times.get(r) ?? []).sort((a, b) => a - b);
+    const db = members.flatMap((r) => (r.dbMs === null ? [] : [r.dbMs])).sort((a, b) => a - b);
+    const first = members[0] as Row;
+    return {
+      group: first.group.slice(SEARCH_GROUP.length),
+      connections: first.connections,
+      requests: all.length,
+      p50: percentile(all, 0.5),
+      p99: percentile(all, 0.99),
+      max: percentile(all, 1),
+      dbMedian: db.length > 0 ? percentile(db, 0.5) : null,
+      dbMax: db.length > 0 ? percentile(db, 1) : null,
+    };
+  });
+}
+
+const ms = (v: number | null) => (v === null ? "-" : f(v, 2));
+
+/** The drawn terms, class by class, and each class's figures over all its terms and pages. */
+function termLines({ terms, classes }: Report): string[] {
+  // Code spans: a term such as "q~" must not start markdown's strikethrough with the next one.
+  const listed = terms.classes.map(
+    (c) => `${c.group}: ${c.terms.length > 0 ? c.terms.map((t) => `\`${t}\``).join(", ") : "(none found)"}`,
+  );
+  return [
+    `Search terms: drawn at random from the data (bench/terms.ts) with \`--terms-seed ${terms.seed}\`, ${terms.perClass} per class, each at pages 1, 5 and 10: ${listed.join("; ")}.`,
+    "",
+    "Per class, over every response of all its terms and pages:",
+    "",
+    "| class | conn | requests | p50 | p99 | max | db median | db max |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ...classes.map(
+      (c) =>
+        `| ${c.group} | ${c.connections} | ${c.requests} | ${f(c.p50)} | ${f(c.p99)} | ${f(c.max)} | ${ms(c.dbMedian)} | ${ms(c.dbMax)} |`,
+    ),
+    "",
+  ];
+}
 
 export function formatMarkdown(report: Report): string {
   const { rows, ceiling, baseline } = report;
@@ -40,6 +111,7 @@ export function formatMarkdown(report: Report): string {
         `| ${r.group} | ${r.name} | ${r.connections} | ${Math.round(r.requestsPerSecond)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${r.dbMs === null ? "-" : f(r.dbMs, 2)} | ${r.requestsPerSecond === 0 ? "**no answer**" : r.non2xx + r.errors > 0 ? `**${r.non2xx + r.errors}**` : 0} |`,
     ),
     "",
+    ...termLines(report),
     `Mixed load: ${mixedLoad(report.mixed)}. With the posts sent to a second API process (nice 10): ${mixedLoad(report.mixed.apart)}.`,
     "",
     `Ceiling (bare Express 5 route, same body from memory), measured back to back with page 1 at the same connections: ` +

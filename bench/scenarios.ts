@@ -1,24 +1,18 @@
 import { createCursorCodec } from "../src/conversations/cursor.ts";
 import type { Pool } from "../src/db/pool.ts";
+import type { TermClass } from "./terms.ts";
 
 export type Scenario = { name: string; group: string; path: string };
 
-/**
- * Search terms by class (docs/search.md). The name and phone terms are drawn from the data, so they
- * match whatever was seeded; the others are fixed words of the chat corpus.
- */
-const FIXED_TERMS: Array<[string, string]> = [
-  ["very common word", "the"],
-  ["common word", "movie"],
-  ["less common word", "basketball"],
-  ["rare word", "tarantino"],
-  ["no match", "qzxvjk"],
-  ["1 character", "q"],
-  ["2 characters", "zz"],
-  ["2 characters, no match", "qj"],
-];
+/** Search scenarios are named by their term and page, grouped by the term's class: "search: <class>". */
+export const SEARCH_GROUP = "search: ";
 
-export async function buildScenarios(pool: Pool, cursorSecret: string): Promise<Scenario[]> {
+/** The list's pages, then each drawn search term (terms.ts) at pages 1, 5 and 10. */
+export async function buildScenarios(
+  pool: Pool,
+  cursorSecret: string,
+  classes: TermClass[],
+): Promise<Scenario[]> {
   const conversations = await count(pool);
   const lastPage = Math.max(1, Math.ceil(conversations / 50));
   const scenarios: Scenario[] = [
@@ -31,27 +25,15 @@ export async function buildScenarios(pool: Pool, cursorSecret: string): Promise<
       path: `/conversations?cursor=${await deepCursor(pool, cursorSecret, conversations)}`,
     },
   ];
-  const sample = await pool.query<{ name: string; phone: string }>(
-    "SELECT name, phone_digits AS phone FROM contacts ORDER BY id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM contacts)",
-  );
-  const { name = "smith", phone = "5551234" } = sample.rows[0] ?? {};
-  const lastName =
-    name
-      .split(" ")
-      .filter((part) => part.length >= 4)
-      .pop() ?? name;
-  const terms: Array<[string, string]> = [
-    ...FIXED_TERMS,
-    ["name fragment", lastName.slice(0, 5).toLowerCase()],
-    ["phone digits", phone.slice(-7, -3)],
-  ];
-  for (const [group, term] of terms) {
-    for (const page of [1, 5, 10]) {
-      scenarios.push({
-        group: `search: ${group}`,
-        name: `"${term}" page ${page}`,
-        path: `/conversations?searchValue=${encodeURIComponent(term)}&page=${page}`,
-      });
+  for (const { group, terms } of classes) {
+    for (const term of terms) {
+      for (const page of [1, 5, 10]) {
+        scenarios.push({
+          group: SEARCH_GROUP + group,
+          name: `"${term}" page ${page}`,
+          path: `/conversations?searchValue=${encodeURIComponent(term)}&page=${page}`,
+        });
+      }
     }
   }
   return scenarios;
