@@ -32,6 +32,8 @@ Prints a table and writes bench/results/<date>.md/.json.
 Options:
   --duration N      seconds per scenario and connection count (default 10; --quick: 3)
   --connections N   connections for the throughput run (default 32)
+  --scale N         N times the full data set (100,000×N contacts, 5,000,000×N messages; default 1), in
+                    .data/pg-scale-N unless PG_DATA_DIR or DATABASE_URL is set; seeded on first use
   --quick           a small data set (2,000 contacts / 40,000 messages) in .data/bench-quick, 3 s per run,
                     1 search term per class: proves the benchmark works end to end (what CI runs)
   --terms-seed N    seed of the random search terms (default: from the clock); printed and written with the
@@ -51,6 +53,7 @@ const optionsSchema = z.object({
   duration: z.coerce.number().int().min(1).max(300).optional(),
   connections: z.coerce.number().int().min(1).max(256).default(32),
   quick: z.boolean().default(false),
+  scale: z.coerce.number().min(0.01).max(20).optional(),
   content: z.string().min(1).optional(),
   "terms-seed": z.coerce.number().int().min(0).max(MAX_SEED).optional(),
   "terms-per-class": z.coerce.number().int().min(1).max(50).optional(),
@@ -65,6 +68,7 @@ function parseOptions(argv: string[]): Options {
       duration: { type: "string" },
       connections: { type: "string" },
       quick: { type: "boolean" },
+      scale: { type: "string" },
       content: { type: "string" },
       "terms-seed": { type: "string" },
       "terms-per-class": { type: "string" },
@@ -77,7 +81,7 @@ function parseOptions(argv: string[]): Options {
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   const duration = options.duration ?? (options.quick ? 3 : 10);
-  const { db, pool, size } = await openDataset(options.quick, options.content);
+  const { db, pool, size } = await openDataset(options);
   const children: ChildProcess[] = [];
   try {
     const secret = randomBytes(24).toString("hex");

@@ -132,7 +132,7 @@ async function main(): Promise<number> {
   );
   const duration = options.duration ?? (options.quick ? 30 : 300);
   const windowSeconds = Math.min(duration, options.window ?? (options.quick ? 10 : 60));
-  const { db, pool, size } = await openDataset(options.quick);
+  const { db, pool, size } = await openDataset({ quick: options.quick });
   const children: ChildProcess[] = [];
   try {
     const { rows: before } = await pool.query<{ count: number }>(
