@@ -1,11 +1,13 @@
 import { writeFile } from "node:fs/promises";
-import { parseHelpOnly } from "../src/cli-options.ts";
+import { z } from "zod";
+import { parseCommandLine } from "../src/cli-options.ts";
 import { loadConfig } from "../src/config.ts";
 import type { Strategy } from "../src/conversations/planner.ts";
 import { START, STATEMENTS } from "../src/conversations/queries.ts";
 import { parseSearchTerm } from "../src/conversations/search-term.ts";
 import { openDatabase } from "../src/db/database.ts";
-import { createPool } from "../src/db/pool.ts";
+import { migrate } from "../src/db/migrate.ts";
+import { createPool, type Pool } from "../src/db/pool.ts";
 import { createLogger } from "../src/logger.ts";
 import { INSERT_MESSAGES } from "../src/messages/queries.ts";
 
@@ -68,25 +70,35 @@ function searchCase(title: string, plan: Strategy["kind"], text: string, offset:
   return [{ title: label, sql: STATEMENTS.searchIndex, values }];
 }
 
-const HELP = `Usage: npm run explain
+const HELP = `Usage: npm run explain -- [options]
 
-Runs each hot statement (the conversation list, every search plan, the message insert) once to warm it, then
-with EXPLAIN (ANALYZE, BUFFERS) on the database npm start uses (DATABASE_URL, or the embedded server, which must
-not be running), and writes the plans to docs/plans.md. The insert runs in a transaction rolled back after.
+Migrates, then runs each hot statement (the conversation list, every search plan, the message insert) once to
+warm it, then with EXPLAIN (ANALYZE, BUFFERS) on the database npm start uses (DATABASE_URL, or the embedded
+server, which must not be running), and writes the plans with the data set's size and the date. The insert runs
+in a transaction rolled back after.
 
 Options:
+  --out PATH       where to write the plans (default docs/plans.md)
   -h, --help       show this help
 
 Exit codes: 0 written, 1 failure (database), 2 usage error.`;
 
 async function main(): Promise<void> {
-  parseHelpOnly(process.argv.slice(2), HELP);
+  const { out } = parseCommandLine(
+    process.argv.slice(2),
+    { out: { type: "string" } },
+    z.object({ out: z.string().min(1).default("docs/plans.md") }),
+    HELP,
+  );
   const config = loadConfig();
   const logger = createLogger("warn", false);
   const db = await openDatabase(config, logger);
   const pool = createPool({ url: db.url, size: 1, statementTimeoutMs: 0, logger });
   const sections: string[] = [];
+  let dataset = "";
   try {
+    await migrate(pool, logger);
+    dataset = await describeDataset(pool);
     for (const c of cases) {
       // A write is explained inside a transaction that is rolled back: the data stays as it was.
       if (c.rollback) await pool.query("BEGIN");
@@ -103,8 +115,19 @@ async function main(): Promise<void> {
     await pool.end();
     await db.close();
   }
-  await writeFile("docs/plans.md", `${HEADER}\n${sections.join("\n")}`);
-  console.log("written docs/plans.md");
+  await writeFile(out, `${HEADER}\n${dataset}\n\n${sections.join("\n")}`);
+  console.log(`written ${out}`);
+}
+
+async function describeDataset(pool: Pool): Promise<string> {
+  const { rows } = await pool.query<{ contacts: number; messages: number; size: string }>(
+    `SELECT (SELECT count(*) FROM contacts)::int AS contacts,
+            (SELECT reltuples FROM pg_class WHERE oid = 'messages'::regclass)::bigint AS messages,
+            pg_size_pretty(pg_database_size(current_database())) AS size`,
+  );
+  const { contacts = 0, messages = 0, size = "?" } = rows[0] ?? {};
+  const n = (x: number) => Number(x).toLocaleString("en-US");
+  return `Data set: ${n(contacts)} contacts, about ${n(messages)} messages, ${size}; run on ${new Date().toISOString().slice(0, 10)}.`;
 }
 
 const HEADER = `# Query plans of the hot statements
