@@ -3,20 +3,13 @@
 -- messages newest first through messages_contact_timeline and stops at the first match (LIMIT 1), which is
 -- also the `match` to show. The walk stops as soon as $4 + $3 conversations matched.
 --
--- The probe tests the case-folded copy (migration 008: what ILIKE computes, without lower-casing every text at
--- every search). For a term of 4+ characters it uses strpos, whose skip-table search beat LIKE's scan by 15–40%
--- per text (250k texts: "basketball" 53 against 75 ms, "love" 69 against 83; "basketball" page 10 walk 28
--- against 37 ms); for 2–3 characters LIKE was faster ("the" 72 against 82). $7 is a constant when the statement
--- is planned, so the CASE folds to one branch. `content_folded || ''` keeps the planner from using the trigram
--- index inside the probe (strpos cannot use it): a bitmap over every match in the table, rebuilt per
--- conversation, is what makes the naive form slow.
--- The probe is an index-only scan: the timeline index carries the folded text (migration 010).
--- A contact is not probed when its content signature (migration 005) lacks one of the term's characters or
--- character pairs, or its trigram bloom (migration 011) one of the term's trigrams. $7 is the term as typed;
--- signature_probe_bits($7) and trigram_probe($7) are folded to constants when the statement is planned (for a
--- term without a trigram, trigram_probe is NULL and the bloom test disappears from the plan).
--- Each test costs a lookup per conversation; a probe saved is worth many ("basketball" page 10: 1,273 probes
--- without the bloom, 502 with it, for 500 matches).
+-- The probe tests the case-folded copy (migration 008) index-only (the timeline index carries it, 010): strpos for
+-- a term of 4+ characters, LIKE for shorter ones, whichever measured faster (docs/search.md). $7 is a constant
+-- when the statement is planned, so the CASE folds to one branch. `content_folded || ''` keeps the planner from
+-- rebuilding a trigram bitmap inside every probe.
+-- A contact is not probed when its content signature (005) lacks one of the term's characters or pairs, or its
+-- trigram bloom (011) one of the term's trigrams; signature_probe_bits($7) and trigram_probe($7) fold to
+-- constants (for a term without a trigram the bloom test disappears from the plan).
 -- $8 bounds how many conversations the walk may examine: a wrong guess costs a bounded amount.
 SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at
   FROM (SELECT id, name, phone_number, phone_digits, last_message_id, last_message_at, content_signature
