@@ -3,15 +3,37 @@ import { test } from "node:test";
 import { chooseStrategy, estimateMatches } from "../src/conversations/planner.ts";
 import type { SampledConversation } from "../src/conversations/search-sample.ts";
 import { parseSearchTerm } from "../src/conversations/search-term.ts";
+import { BLOOM_BITS, trigramBloomBits } from "../src/conversations/summary-codes.ts";
+
+/** A contact's trigram bloom as the sample reads it (varbit_send of bit(8192)), holding its texts' trigrams. */
+function bloomOf(texts: string[]): Uint8Array {
+  const bloom = new Uint8Array(4 + BLOOM_BITS / 8);
+  for (const bit of texts.flatMap(trigramBloomBits)) {
+    bloom[4 + (bit >>> 3)] = (bloom[4 + (bit >>> 3)] as number) | (0x80 >>> (bit & 7));
+  }
+  return bloom;
+}
+
+function conversation(name: string, texts: string[]): SampledConversation {
+  return {
+    name,
+    digits: "15551234567",
+    text: texts.join("\n"),
+    messages: texts.length,
+    bloom: bloomOf(texts),
+  };
+}
 
 /** 3,000 conversations of 4 messages; "the" occurs 3 times in every one, "zebra" once in every tenth. */
-function sample() {
-  const conversations: SampledConversation[] = Array.from({ length: 3_000 }, (_, i) => ({
-    name: i === 7 ? "ann qjx" : "ann smith",
-    digits: "15551234567",
-    text: ["the cat", "the dog", i % 10 === 0 ? "a zebra" : "a bird", "the end"].join("\n"),
-    messages: 4,
-  }));
+function sample(other = "a bird") {
+  const conversations = Array.from({ length: 3_000 }, (_, i) =>
+    conversation(i === 7 ? "ann qjx" : "ann smith", [
+      "the cat",
+      "the dog",
+      i % 10 === 0 ? "a zebra" : other,
+      "the end",
+    ]),
+  );
   return { conversations, totalContacts: 100_000, totalMessages: 1_000_000 };
 }
 
@@ -23,12 +45,24 @@ const term = (text: string) => {
 
 test("estimates are extrapolated once enough occurrences were counted", () => {
   // 9,000 occurrences in 12,000 messages: counting stops early, the ratio stays 3 in 4.
-  assert.deepEqual(estimateMatches(term("the"), sample()), { conversationShare: 1, messages: 750_000 });
-  assert.deepEqual(estimateMatches(term("ZEBRA"), sample()), { conversationShare: 0.1, messages: 25_000 });
+  assert.deepEqual(estimateMatches(term("the"), sample()), {
+    conversationShare: 1,
+    messages: 750_000,
+    admittedShare: 1,
+  });
+  assert.deepEqual(estimateMatches(term("ZEBRA"), sample()), {
+    conversationShare: 0.1,
+    messages: 25_000,
+    admittedShare: 0.1,
+  });
 });
 
 test("names and digits count as matching conversations, not as messages", () => {
-  assert.deepEqual(estimateMatches(term("qj"), sample()), { conversationShare: 1 / 3_000, messages: 0 });
+  assert.deepEqual(estimateMatches(term("qj"), sample()), {
+    conversationShare: 1 / 3_000,
+    messages: 0,
+    admittedShare: 1,
+  });
   assert.equal(estimateMatches(term("555 123"), sample()).conversationShare, 1);
 });
 
@@ -50,10 +84,13 @@ test("one or two letters or digits: walk when matches are common, else read the 
   assert.equal(chooseStrategy(term("ze"), 500, larger).kind, "walk");
 });
 
-test("a longer term walks further: its trigram bloom spares the probes of conversations that cannot match", () => {
-  // Same share of matching conversations (1 in 10) and matching messages; 1,000 matches wanted.
+test("the walk is chosen when the sampled blooms spare it the probes of conversations that cannot match", () => {
+  // A tenth of the conversations say "zebra"; 1,000 matches wanted. Where the others say "a bird", their blooms
+  // rule "zebra" out and the walk probes only matches. Where they say "zebu celebrated bravo", every bloom holds
+  // zeb, ebr and bra: the walk would read all their threads, and the index answers.
+  assert.equal(estimateMatches(term("zebra"), sample("zebu celebrated bravo")).admittedShare, 1);
   assert.equal(chooseStrategy(term("zebra"), 1_000, sample()).kind, "walk");
-  assert.equal(chooseStrategy(term("zeb"), 1_000, sample()).kind, "index");
+  assert.equal(chooseStrategy(term("zebra"), 1_000, sample("zebu celebrated bravo")).kind, "index");
 });
 
 test("an estimate is made once per sample and term; a refreshed sample is estimated afresh", () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
+import { bloomHolds, trigramBloomBits } from "../src/conversations/summary-codes.ts";
 import { generateCorpus, readCorpus } from "../src/seed/corpus.ts";
 import { createContactSummaries } from "../src/seed/summaries.ts";
 import { createMessageTexts } from "../src/seed/texts.ts";
@@ -68,6 +69,26 @@ describe("seed summaries equal the database's text_summary", () => {
       [TRICKY, summaries.signatureText(1), summaries.bloomText(1)],
     );
     assert.deepEqual(rows[0], { signature: true, bloom: true });
+  });
+
+  test("a term's bloom bits are trigram_probe's, and a bloom as sent holds exactly the terms it admits", async () => {
+    const terms = [...TRICKY, "houston", "zz", "ZEBRA!"];
+    const { rows } = await db.pool.query<{ probe: string | null; sent: Buffer }>(
+      `SELECT trigram_probe(t)::text AS probe, varbit_send(text_trigram_bloom($2)) AS sent
+         FROM unnest($1::text[]) WITH ORDINALITY AS u(t, i) ORDER BY i`,
+      [terms, "the houston zebra"],
+    );
+    for (const [i, row] of rows.entries()) {
+      const expected = [...(row.probe ?? "")].flatMap((bit, at) => (bit === "1" ? [at] : []));
+      assert.deepEqual(
+        trigramBloomBits(terms[i] as string).sort((a, b) => a - b),
+        expected,
+        terms[i],
+      );
+    }
+    const sent = (rows[0] as { sent: Buffer }).sent;
+    assert.equal(bloomHolds(sent, trigramBloomBits("Houston")), true);
+    assert.equal(bloomHolds(sent, trigramBloomBits("zebra houston")), false);
   });
 });
 

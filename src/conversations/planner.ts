@@ -1,5 +1,6 @@
 import type { SearchSample } from "./search-sample.ts";
 import type { SearchTerm } from "./search-term.ts";
+import { bloomHolds, trigramBloomBits } from "./summary-codes.ts";
 
 /**
  * Which plan answers a search fastest. Walking conversations in order costs per conversation examined and
@@ -20,11 +21,6 @@ export type Strategy =
 const WALK_MS_PER_CONVERSATION = 0.003;
 /** Reading one contact's messages newest first from the timeline index, up to its first match or its end. */
 const WALK_MS_PER_PROBE = 0.07;
-/**
- * A busy contact's trigram bloom has about a third of its bits set, so a contact that does not match passes
- * the test of a term with k trigrams with a chance of about this to the power k (docs/search.md).
- */
-const BLOOM_BITS_SET = 0.35;
 /** Reading one posted contact (GIN entry, primary-key probe of contacts, its share of the sort). */
 const POSTINGS_MS_PER_CONTACT = 0.004;
 const POSTINGS_MS_BASE = 1;
@@ -46,7 +42,7 @@ export function chooseStrategy(term: SearchTerm, needed: number, sample: SearchS
   }
   if (estimate.conversationShare === 0) return { kind: "index" };
   const conversationsToWalk = needed / estimate.conversationShare;
-  const walkMs = estimateWalkMs(term, needed, conversationsToWalk);
+  const walkMs = estimateWalkMs(needed, conversationsToWalk, estimate.admittedShare);
   const indexMs = INDEX_MS_BASE + estimate.messages * INDEX_MS_PER_MATCH;
   if (walkMs > indexMs) return { kind: "index" };
   return { kind: "walk", budget: walkBudget(conversationsToWalk) };
@@ -65,10 +61,13 @@ function shortTermStrategy(needed: number, share: number, contacts: number): Str
   return { kind: "walk", budget: walkBudget(needed / share) };
 }
 
-/** Every conversation walked costs its tests; the matches, and the few others that pass them, a probe. */
-function estimateWalkMs(term: SearchTerm, needed: number, conversationsToWalk: number): number {
-  const trigrams = Math.max(1, [...term.folded].length - 2);
-  const probes = needed + (conversationsToWalk - needed) * BLOOM_BITS_SET ** trigrams;
+/**
+ * Every conversation walked costs its tests; each whose bloom admits the term, a probe. The admitted share is
+ * measured on the sampled contacts' own blooms: a term made of common trigrams ("houston": hou, ous, ust, sto,
+ * ton) passes most busy contacts' blooms although few of them match, and each such probe reads a whole thread.
+ */
+function estimateWalkMs(needed: number, conversationsToWalk: number, admittedShare: number): number {
+  const probes = Math.max(needed, conversationsToWalk * admittedShare);
   return conversationsToWalk * WALK_MS_PER_CONVERSATION + probes * WALK_MS_PER_PROBE;
 }
 
@@ -110,11 +109,16 @@ function rememberedEstimate(term: SearchTerm, sample: SearchSample): Estimate {
  */
 const OCCURRENCES_ENOUGH = 2_000;
 
-/** The share of conversations that match, and the number of matching messages in the whole table. */
+/**
+ * The share of conversations that match, the number of matching messages in the whole table, and the share of
+ * conversations whose trigram bloom admits the term (all of them for a term without a trigram).
+ */
 export function estimateMatches(term: SearchTerm, sample: SearchSample) {
   const { conversations } = sample;
-  if (conversations.length === 0) return { conversationShare: 0, messages: 0 };
+  if (conversations.length === 0) return { conversationShare: 0, messages: 0, admittedShare: 0 };
   const digits = term.digitsPattern?.slice(1, -1);
+  const bloomBits = trigramBloomBits(term.folded);
+  let admitted = 0;
   let matching = 0;
   let occurrences = 0;
   let countedMessages = 0;
@@ -130,11 +134,13 @@ export function estimateMatches(term: SearchTerm, sample: SearchSample) {
     }
     if (inText || c.name.includes(term.folded) || (digits !== undefined && c.digits.includes(digits)))
       matching++;
+    if (bloomHolds(c.bloom, bloomBits)) admitted++;
   }
   const messageShare = countedMessages > 0 ? occurrences / countedMessages : 0;
   return {
     conversationShare: matching / conversations.length,
     messages: messageShare * sample.totalMessages,
+    admittedShare: admitted / conversations.length,
   };
 }
 

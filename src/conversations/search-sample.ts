@@ -9,7 +9,14 @@ import type { Logger } from "../logger.ts";
  * Refreshed in the background so it follows the data as messages arrive. It is a sample of conversations,
  * not a cache of texts: results always come from the database.
  */
-export type SampledConversation = { name: string; digits: string; text: string; messages: number };
+export type SampledConversation = {
+  name: string;
+  digits: string;
+  text: string;
+  messages: number;
+  /** The contact's trigram bloom (contact_trigrams, migration 011) as varbit_send gives it: summary-codes.ts. */
+  bloom: Uint8Array;
+};
 
 export type SearchSample = {
   conversations: SampledConversation[];
@@ -74,9 +81,11 @@ async function readSample(db: pg.PoolClient): Promise<SearchSample> {
   // (more messages, more matches) than a uniform sample would suggest. The draw happens before the texts are
   // read, so only the sampled threads are: drawing after the join read all 6,000 (1.9 s of a core at 5M, every
   // refresh, beside whatever requests were running; now 0.06–0.08 s). content_folded is lower(content) (migration
-  // 008), and the timeline index carries it: the reads are index-only.
+  // 008), and the timeline index carries it: the reads are index-only. The bloom tells the planner how many
+  // of the walk's probes the term would cost (planner.ts).
   const { rows } = await db.query<SampledConversation>(
-    `SELECT lower(c.name) AS name, c.phone_digits AS digits, recent.text, recent.messages
+    `SELECT lower(c.name) AS name, c.phone_digits AS digits, recent.text, recent.messages,
+            varbit_send(t.bloom) AS bloom
        FROM (SELECT id, name, phone_digits
                FROM (SELECT id, name, phone_digits FROM contacts
                       WHERE last_message_id IS NOT NULL
@@ -87,7 +96,8 @@ async function readSample(db: pg.PoolClient): Promise<SearchSample> {
        CROSS JOIN LATERAL (
              SELECT coalesce(string_agg(m.content_folded, E'\\n'), '') AS text, count(*)::int AS messages
                FROM (SELECT content_folded FROM messages WHERE contact_id = c.id
-                      ORDER BY "timestamp" DESC, id DESC LIMIT $2) m) recent`,
+                      ORDER BY "timestamp" DESC, id DESC LIMIT $2) m) recent
+       JOIN contact_trigrams t ON t.contact_id = c.id`,
     [RECENT_CONVERSATIONS, MESSAGES_PER_CONVERSATION, SAMPLE_CONVERSATIONS, fraction],
   );
   return {

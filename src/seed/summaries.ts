@@ -1,33 +1,12 @@
+import { BLOOM_BIT, BLOOM_BITS, SIGNATURE_BITS, symbolOf } from "../conversations/summary-codes.ts";
+
 /**
  * Every contact's content signature (migration 005) and trigram bloom (011), computed here while the messages
  * stream to COPY, instead of by the database's PL/pgSQL `text_summary` once per message (~6 minutes at 5M on
- * this machine's 2 cores). Same definition, bit for bit (test/summaries.test.ts compares the two):
- *
- * - after lower(), a–z → 0–25, 0–9 → 26–35, anything else → 36. Under the database's C.UTF-8 locale the only
- *   characters that lower-case into ASCII besides A–Z are İ (U+0130 → i) and the Kelvin sign (U+212A → k);
- * - signature bit s: symbol s occurs; bit 37 + 37·a + b: a is followed by b;
- * - bloom bit: the top 13 bits of the low 32 of (trigram code 37²a + 37b + c) × 2654435761.
+ * this machine's 2 cores). The codes are those of summary-codes.ts.
  */
-const SIGNATURE_BITS = 1406;
-const BLOOM_BITS = 8192;
 const SIGNATURE_WORDS = Math.ceil(SIGNATURE_BITS / 32);
 const BLOOM_WORDS = BLOOM_BITS / 32;
-const OTHER = 36;
-
-/** The bloom bit of each of the 37³ trigram codes. */
-const BLOOM_BIT = Uint16Array.from(
-  { length: 37 ** 3 },
-  (_, code) => Math.floor((code * 2654435761) / 2 ** 19) % BLOOM_BITS,
-);
-
-function symbolOf(codePoint: number): number {
-  if (codePoint >= 97 && codePoint <= 122) return codePoint - 97;
-  if (codePoint >= 65 && codePoint <= 90) return codePoint - 65;
-  if (codePoint >= 48 && codePoint <= 57) return codePoint - 22;
-  if (codePoint === 0x130) return 8; // İ → i
-  if (codePoint === 0x212a) return 10; // K → k
-  return OTHER;
-}
 
 export type ContactSummaries = {
   /** Adds a message's text to its contact's signature and bloom. */
