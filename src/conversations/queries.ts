@@ -21,15 +21,20 @@ export type PageRequest = { after: Position | null; offset: number; limit: numbe
 
 const sql = (file: string) => readSqlFile(new URL(`./sql/${file}`, import.meta.url));
 const inPage = (strategy: string) => sql("page.sql").replace("{{page}}", strategy.trim());
-const LIST = inPage(sql("list.sql"));
-/** The probe for a conversation's newest match, shared by the strategies that probe after choosing rows. */
-const withNewestMatch = (strategy: string) =>
-  strategy.replace("{{newest_match}}", sql("newest-match.sql").trim());
-const SEARCH_WALK = inPage(sql("search-walk.sql"));
-const SEARCH_WALK_COUNTED = inPage(withNewestMatch(sql("search-walk-counted.sql")));
-const SEARCH_INDEX = inPage(sql("search-index.sql"));
-const SEARCH_POSTINGS = inPage(withNewestMatch(sql("search-postings.sql")));
-const SEARCH_FILTER = inPage(withNewestMatch(sql("search-filter.sql")));
+/**
+ * A strategy's SQL with each {{fragment_name}} replaced by sql/fragment-name.sql, itself expanded alike: the parts
+ * several strategies share (newest-match.sql, counted-page.sql) are written once.
+ */
+const strategy = (file: string): string =>
+  sql(file).replace(/\{\{(\w+)\}\}/g, (_, name: string) =>
+    strategy(`${name.replaceAll("_", "-")}.sql`).trim(),
+  );
+const LIST = inPage(strategy("list.sql"));
+const SEARCH_WALK = inPage(strategy("search-walk.sql"));
+const SEARCH_WALK_COUNTED = inPage(strategy("search-walk-counted.sql"));
+const SEARCH_INDEX = inPage(strategy("search-index.sql"));
+const SEARCH_POSTINGS = inPage(strategy("search-postings.sql"));
+const SEARCH_FILTER = inPage(strategy("search-filter.sql"));
 
 /** The full statements, for docs/plans.md (bench/explain.ts). */
 export const STATEMENTS = {

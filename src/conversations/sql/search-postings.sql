@@ -2,9 +2,8 @@
 -- few conversations match ("qj", "x7"). Only the contacts posted under the term's highest signature bit (its
 -- pair, or its one character) can match it, by content, name or number; the GIN index contact_signature_bits_postings
 -- lists them, and their rows come by primary key. They are sorted by conversation time and decided as in the
--- counted walk (search-walk-counted.sql): an exact signature (013) counts without reading messages, a stale one
--- is probed; then the page's rows are probed for their newest match. Cost: the posting list's length, plus the
--- page's probes; not the number of contacts, which the filter plan (search-filter.sql) reads in full.
+-- counted walk ({{counted_page}}). Cost: the posting list's length, plus the page's probes; not the number of
+-- contacts, which the filter plan (search-filter.sql) reads in full.
 -- $7 is the term as typed: signature_probe_bits($7) is folded to a constant when the statement is planned, so
 -- the index condition is a constant array.
 SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at
@@ -17,14 +16,4 @@ SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last
                                WHERE bits @> ARRAY[(signature_probe_bits($7))[1]]::smallint[])
                    AND last_message_id IS NOT NULL
                    AND (last_message_at, id) < ($1::timestamptz, $2::bigint)) c
-         WHERE c.name_folded LIKE lower($5)
-            OR c.phone_digits LIKE $6
-            OR (c.may_contain
-                AND (c.signature_exact
-                     OR EXISTS (SELECT FROM messages m
-                                 WHERE m.contact_id = c.id AND (m.content_folded || '') LIKE lower($5))))
-         ORDER BY c.last_message_at DESC, c.id DESC
-        OFFSET $4
-         LIMIT $3) c
-  {{newest_match}}
- ORDER BY c.last_message_at DESC, c.id DESC
+  {{counted_page}}
