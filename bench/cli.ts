@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { parseCommandLine } from "../src/cli-options.ts";
+import { checkPassed, checkSample, describeCheck } from "../src/conversations/integrity.ts";
 import type { Pool } from "../src/db/pool.ts";
 import { freePort } from "../src/db/process.ts";
 import { startApi, stopChild } from "./api-process.ts";
@@ -137,6 +138,7 @@ async function main(): Promise<number> {
       ceiling,
       floor,
       mixed: writes.mixed,
+      integrity: writes.integrity,
       baseline,
       terms,
       classes,
@@ -152,7 +154,8 @@ async function main(): Promise<number> {
         `FAILED: ${r.group} ${r.name} (${r.connections} conn): ${r.non2xx} non-2xx, ${r.errors} errors` +
           (r.requestsPerSecond === 0 ? ", no answer within the run" : ""),
       );
-    return failed.length > 0 ? 1 : 0;
+    if (!checkPassed(writes.integrity)) console.error(`FAILED: ${describeCheck(writes.integrity)}`);
+    return failed.length > 0 || !checkPassed(writes.integrity) ? 1 : 0;
   } finally {
     // The API server drains and closes its pool before PostgreSQL stops under it.
     await Promise.all(children.map(stopChild));
@@ -229,10 +232,14 @@ async function measureWrites(
   const ingestApi = await apis.startIngestApi();
   await ingest(ingestApi, contacts, connections, Math.min(duration, 5));
   const apart = await withReads(ingestApi, " via a second API process");
+  // The contacts just written to are the newest conversations: the sampled check starts with them.
+  const integrity = await checkSample(pool);
+  console.log(describeCheck(integrity));
   await scratch.undo();
   return {
     rows: [alone, ...together.rows, ...apart.rows],
     mixed: { ...together.mixed, apart: apart.mixed },
+    integrity,
   };
 }
 

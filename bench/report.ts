@@ -1,3 +1,4 @@
+import { describeCheck, type SampleCheck } from "../src/conversations/integrity.ts";
 import type { Baseline } from "./baseline.ts";
 import { type LoadResult, percentile } from "./load.ts";
 import { type Scenario, SEARCH_GROUP } from "./scenarios.ts";
@@ -34,6 +35,8 @@ type Report = {
   floor: { constant: LoadResult; statement: LoadResult; page1: LoadResult };
   baseline: Baseline;
   mixed: Mixed & { apart: Mixed };
+  /** The sampled integrity check after the ingest runs, before their rows were removed. */
+  integrity: SampleCheck;
   terms: DrawnTerms;
   classes: ClassSummary[];
 };
@@ -113,6 +116,8 @@ export function formatMarkdown(report: Report): string {
     "",
     ...termLines(report),
     `Mixed load: ${mixedLoad(report.mixed)}. With the posts sent to a second API process (nice 10): ${mixedLoad(report.mixed.apart)}.`,
+    "",
+    `After the ingest runs, ${describeCheck(report.integrity).replace(/^integrity: /, "")}.`,
     "",
     `Ceiling (bare Express 5 route, same body from memory), measured back to back with page 1 at the same connections: ` +
       `${Math.round(ceiling.shipped.requestsPerSecond)} req/s as Express ships; page 1 ${Math.round(ceiling.page1.requestsPerSecond)} req/s, **${Math.round(ceiling.share * 100)}%** of it. ` +

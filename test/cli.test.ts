@@ -109,6 +109,7 @@ describe("npm run bench", () => {
 // Neither case reaches a database: the options are checked before one is opened.
 for (const [command, script] of [
   ["migrate", "src/db/migrate-cli.ts"],
+  ["verify", "src/conversations/verify-cli.ts"],
   ["explain", "bench/explain.ts"],
 ] as const) {
   describe(`npm run ${command}`, () => {

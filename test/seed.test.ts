@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { countWrongPointers } from "../src/conversations/integrity.ts";
+import { checkPassed, checkSample, countWrongPointers } from "../src/conversations/integrity.ts";
 import { seed } from "../src/seed/seed.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 
@@ -25,6 +25,11 @@ describe("seed", () => {
   test("loads the requested counts with unique phone numbers", async () => {
     const result = await seed(db.pool, { ...small, reset: false }, quiet);
     assert.equal(result.status, "seeded");
+    // It ends with the sampled check: 200 newest conversations and about 800 more, of 1,000.
+    assert.ok(
+      result.integrity.checked > 800 && checkPassed(result.integrity),
+      JSON.stringify(result.integrity),
+    );
     const { rows } = await db.pool.query(`SELECT
         (SELECT count(*) FROM contacts)::int AS contacts,
         (SELECT count(*) FROM messages)::int AS messages,
@@ -111,6 +116,38 @@ describe("seed", () => {
              count(*) FILTER (WHERE extract(hour FROM "timestamp") BETWEEN 18 AND 20)::int AS evening
         FROM messages`);
     assert.ok(rows[0].evening > 3 * rows[0].night, JSON.stringify(rows[0]));
+  });
+
+  test("the sampled check finds a newest conversation whose pointer or search row was broken", async () => {
+    const { rows } = await db.pool.query<{ id: string; last: string; other: string; name: string }>(
+      `SELECT c.id, c.last_message_id AS last, c.name,
+              (SELECT min(m.id) FROM messages m WHERE m.contact_id = c.id) AS other
+         FROM contacts c WHERE last_message_id IS NOT NULL
+        ORDER BY last_message_at DESC, id DESC LIMIT 1`,
+    );
+    const newest = rows[0];
+    assert.ok(newest && newest.other !== newest.last);
+    const size = { newest: 5, uniform: 0 };
+    try {
+      await db.pool.query("UPDATE contact_search SET name = 'someone else' WHERE contact_id = $1", [
+        newest.id,
+      ]);
+      await db.pool.query("UPDATE contacts SET last_message_id = $2 WHERE id = $1", [
+        newest.id,
+        newest.other,
+      ]);
+      assert.deepEqual(
+        { ...(await checkSample(db.pool, size)), seconds: 0 },
+        { ...size, checked: 5, wrongPointers: 1, wrongSummaries: 1, seconds: 0 },
+      );
+    } finally {
+      await db.pool.query("UPDATE contact_search SET name = $2 WHERE contact_id = $1", [
+        newest.id,
+        newest.name,
+      ]);
+      await db.pool.query("UPDATE contacts SET last_message_id = $2 WHERE id = $1", [newest.id, newest.last]);
+    }
+    assert.ok(checkPassed(await checkSample(db.pool, size)));
   });
 
   test("the same seed gives the same data", async () => {

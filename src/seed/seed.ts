@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import type pg from "pg";
+import { checkSample, type SampleCheck } from "../conversations/integrity.ts";
 import type { Pool } from "../db/pool.ts";
 import { generateContacts } from "./contacts.ts";
 import { type Corpus, generateCorpus, readCorpus } from "./corpus.ts";
@@ -37,6 +38,7 @@ export type SeedResult =
       timings: PhaseTiming[];
       totalSeconds: number;
       sizes: RelationSize[];
+      integrity: SampleCheck;
     };
 
 export const DEFAULT_CONTENT_PATH = "data/message_content.csv";
@@ -68,6 +70,9 @@ export async function seed(
     dataset = { ...generateContacts(options.contacts, options.randomSeed), texts, plan };
   });
   const distinctShare = await withClient(pool, (client) => loadDataset(client, dataset, progress));
+  // The seeder computed pointers, signatures, blooms and posting lists itself: compare a sample with the
+  // database's own recomputation before anyone searches them.
+  const integrity = await progress.task("verify", () => checkSample(pool));
   return {
     status: "seeded",
     contacts: options.contacts,
@@ -79,6 +84,7 @@ export async function seed(
     timings: progress.timings,
     totalSeconds: (performance.now() - started) / 1000,
     sizes: await readSizes(pool),
+    integrity,
   };
 }
 

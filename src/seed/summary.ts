@@ -1,3 +1,4 @@
+import { describeCheck } from "../conversations/integrity.ts";
 import type { SeedResult } from "./seed.ts";
 
 const MB = 1024 * 1024;
@@ -25,5 +26,6 @@ export function formatSummary(result: SeedResult): string[] {
             .join(", ")}`,
       ),
     `sizes: ${result.sizes.map((s) => `${s.name} ${(s.bytes / MB).toFixed(0)} MB`).join(", ")}`,
+    describeCheck(result.integrity),
   ];
 }
