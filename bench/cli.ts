@@ -10,6 +10,7 @@ import type { Pool } from "../src/db/pool.ts";
 import { freePort } from "../src/db/process.ts";
 import { startApi, stopChild } from "./api-process.ts";
 import { measureBaseline } from "./baseline.ts";
+import { type ClientRow, compareClients } from "./clients.ts";
 import { openDataset } from "./dataset.ts";
 import { databaseTime, ingest, type LoadResult, load } from "./load.ts";
 import { type DrawnTerms, formatMarkdown, type Row, summariseClasses } from "./report.ts";
@@ -111,6 +112,9 @@ async function main(): Promise<number> {
     }
     const classes = summariseClasses(rows, searchTimes);
     searchTimes.clear();
+    const clients = await compareClients(api, scenarios, duration);
+    for (const row of clients.rows) console.log(clientLine(row));
+    if (clients.note) console.log(clients.note);
     const startIngestApi = async () => {
       const second = await startApi(db.url, secret, children);
       // Below the reading process in the scheduler's eyes, as a deployment would set it (README, Performance).
@@ -139,6 +143,7 @@ async function main(): Promise<number> {
       floor,
       mixed: writes.mixed,
       integrity: writes.integrity,
+      clients,
       baseline,
       terms,
       classes,
@@ -176,6 +181,11 @@ async function drawTerms(pool: Pool, options: Options): Promise<DrawnTerms> {
   for (const c of classes)
     console.log(`  ${c.group}: ${c.terms.map((t) => JSON.stringify(t)).join(", ") || "(none found)"}`);
   return { seed, perClass, classes };
+}
+
+function clientLine(r: ClientRow): string {
+  const ms = (v: number) => v.toFixed(2).padStart(7);
+  return `${`two clients | ${r.scenario}`.padEnd(52)} ${r.client.padEnd(10)} p50${ms(r.p50)}  p90${ms(r.p90)}  p99${ms(r.p99)}  p99.9${ms(r.p999)}  max${ms(r.max)}`;
 }
 
 /** Errors, non-2xx answers, or no answer at all within the run (requests slower than the run itself). */

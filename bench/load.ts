@@ -5,6 +5,7 @@ export type LoadResult = {
   p50: number;
   p90: number;
   p99: number;
+  p999: number;
   max: number;
   non2xx: number;
   errors: number;
@@ -82,6 +83,7 @@ function summarise(result: autocannon.Result, times: number[]): LoadResult {
     p50: percentile(times, 0.5),
     p90: percentile(times, 0.9),
     p99: percentile(times, 0.99),
+    p999: percentile(times, 0.999),
     max: percentile(times, 1),
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,

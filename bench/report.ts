@@ -1,5 +1,6 @@
 import { describeCheck, type SampleCheck } from "../src/conversations/integrity.ts";
 import type { Baseline } from "./baseline.ts";
+import type { ClientComparison } from "./clients.ts";
 import { type LoadResult, percentile } from "./load.ts";
 import { type Scenario, SEARCH_GROUP } from "./scenarios.ts";
 import type { TermClass } from "./terms.ts";
@@ -37,6 +38,7 @@ type Report = {
   mixed: Mixed & { apart: Mixed };
   /** The sampled integrity check after the ingest runs, before their rows were removed. */
   integrity: SampleCheck;
+  clients: ClientComparison;
   terms: DrawnTerms;
   classes: ClassSummary[];
 };
@@ -99,6 +101,22 @@ function termLines({ terms, classes }: Report): string[] {
   ];
 }
 
+/** The scenarios both load generators measured at one connection, back to back. */
+function clientLines({ rows, note }: ClientComparison): string[] {
+  return [
+    "Two independent clients at one connection, back to back (autocannon, then wrk):",
+    "",
+    "| scenario | client | req/s | p50 | p90 | p99 | p99.9 | max |",
+    "|---|---|---:|---:|---:|---:|---:|---:|",
+    ...rows.map(
+      (r) =>
+        `| ${r.scenario} | ${r.client} | ${Math.round(r.requestsPerSecond)} | ${f(r.p50, 2)} | ${f(r.p90, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.max, 2)} |`,
+    ),
+    "",
+    ...(note ? [note, ""] : []),
+  ];
+}
+
 export function formatMarkdown(report: Report): string {
   const { rows, ceiling, baseline } = report;
   const page1 = rows.find((r) => r.name === "page 1" && r.connections === 1);
@@ -107,14 +125,15 @@ export function formatMarkdown(report: Report): string {
     "",
     `Machine: ${report.machine}. Data: ${report.dataset.contacts.toLocaleString("en-US")} contacts, ${report.dataset.messages.toLocaleString("en-US")} messages. ${report.durationSeconds} s per run, loopback, autocannon. Latencies in ms; db = median database time from Server-Timing.`,
     "",
-    "| scenario | | conn | req/s | p50 | p90 | p99 | max | db | non-2xx |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| scenario | | conn | req/s | p50 | p90 | p99 | p99.9 | max | db | non-2xx |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows.map(
       (r) =>
-        `| ${r.group} | ${r.name} | ${r.connections} | ${Math.round(r.requestsPerSecond)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${r.dbMs === null ? "-" : f(r.dbMs, 2)} | ${r.requestsPerSecond === 0 ? "**no answer**" : r.non2xx + r.errors > 0 ? `**${r.non2xx + r.errors}**` : 0} |`,
+        `| ${r.group} | ${r.name} | ${r.connections} | ${Math.round(r.requestsPerSecond)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.p999)} | ${f(r.max)} | ${r.dbMs === null ? "-" : f(r.dbMs, 2)} | ${r.requestsPerSecond === 0 ? "**no answer**" : r.non2xx + r.errors > 0 ? `**${r.non2xx + r.errors}**` : 0} |`,
     ),
     "",
     ...termLines(report),
+    ...clientLines(report.clients),
     `Mixed load: ${mixedLoad(report.mixed)}. With the posts sent to a second API process (nice 10): ${mixedLoad(report.mixed.apart)}.`,
     "",
     `After the ingest runs, ${describeCheck(report.integrity).replace(/^integrity: /, "")}.`,
