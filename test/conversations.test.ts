@@ -307,10 +307,22 @@ describe("service endpoints", () => {
     assert.equal(ready.status, 200);
     const doc = (await server.get("/openapi.json")).body as {
       openapi: string;
-      paths: Record<string, unknown>;
+      servers: unknown[];
+      paths: Record<string, Record<string, { operationId?: string; tags?: string[]; responses: object }>>;
     };
     assert.equal(doc.openapi, "3.1.0");
-    assert.ok(doc.paths["/conversations"]);
+    assert.ok(doc.servers.length > 0);
+    const operations = Object.values(doc.paths).flatMap((methods) => Object.values(methods));
+    // Every operation has a unique id and a tag; every API one declares the token's 401 and the rate limit's 429.
+    const ids = operations.map((o) => o.operationId);
+    assert.equal(new Set(ids).size, operations.length, JSON.stringify(ids));
+    assert.ok(operations.every((o) => (o.tags?.length ?? 0) > 0));
+    for (const path of ["/conversations", "/contacts", "/contacts/{id}/messages"]) {
+      for (const operation of Object.values(doc.paths[path] ?? {})) {
+        assert.ok("401" in operation.responses && "429" in operation.responses, path);
+      }
+    }
+    assert.ok(doc.paths["/healthz"] && doc.paths["/readyz"]);
   });
 
   test("an unknown route is a JSON 404", async () => {

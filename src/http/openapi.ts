@@ -1,25 +1,62 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { Router } from "express";
 import swaggerUi from "swagger-ui-express";
 import { z } from "zod";
 import { contactResponse, createContactBody, patchContactBody } from "../contacts/schemas.ts";
 import { conversation, conversationsQuery, problem } from "../conversations/schemas.ts";
 import { createMessageBody, messageResponse, threadQuery } from "../messages/schemas.ts";
+import { idParam } from "./validation.ts";
 
-/** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
-export function openApiDocument() {
-  const registry = new OpenAPIRegistry();
-  const errors = (statuses: number[]) =>
-    Object.fromEntries(
-      statuses.map((s) => [
+/** What each problem status means, wherever it can occur. */
+const PROBLEMS: Record<number, string> = {
+  400: "A parameter, path or body is not valid: `errors` names each field",
+  401: "A token is required (API_TOKEN is set, or a write reached a server listening beyond loopback) or not valid",
+  404: "No such record",
+  408: "The request was not received within 30 s",
+  409: "The write conflicts with a stored record (a phone number already taken)",
+  413: "The body exceeds 64 KB",
+  415: "The body's charset or encoding is not supported",
+  429: "More requests a minute than RATE_LIMIT_PER_MINUTE from this client; see RateLimit and Retry-After",
+  431: "The URL and headers together exceed 16 KB",
+  503: "The database is unreachable, or more requests wait for it than DB_QUEUE_LIMIT; retry after Retry-After",
+};
+/** Every API operation can meet these: the token, the rate limit, the server's limits, backpressure. */
+const ANY_API = [401, 408, 429, 431, 503];
+const ANY_BODY = [413, 415];
+
+const problems = (statuses: number[]) =>
+  Object.fromEntries(
+    [...new Set([...statuses, ...ANY_API])]
+      .sort((a, b) => a - b)
+      .map((s) => [
         s,
-        { description: "Problem", content: { "application/problem+json": { schema: problem } } },
+        {
+          description: PROBLEMS[s] ?? "Problem",
+          content: { "application/problem+json": { schema: problem } },
+        },
       ]),
-    );
-  registry.registerPath({
+  );
+const json = (description: string, schema: z.ZodType) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+const body = (schema: z.ZodType) => ({
+  body: { content: { "application/json": { schema } }, required: true },
+});
+const id = z.object({ id: idParam });
+
+type Operation = Omit<RouteConfig, "responses"> & { responses: RouteConfig["responses"]; problems: number[] };
+
+const OPERATIONS: Operation[] = [
+  {
     method: "get",
     path: "/conversations",
+    operationId: "listConversations",
+    tags: ["conversations"],
     summary: "The most recent conversations, newest first; paginated; optionally searched",
+    description:
+      "One row per contact with messages: its latest message, and with `searchValue` the newest message that " +
+      "matches (`match`). `page` (up to 10,000) or `cursor` (any depth, same cost), not both.",
     request: { query: conversationsQuery },
     responses: {
       200: {
@@ -27,60 +64,135 @@ export function openApiDocument() {
           'Up to `limit` conversations. `X-Next-Cursor` and `Link: <…>; rel="next"` point to the next page when there is one; `Server-Timing` carries the database time.',
         content: { "application/json": { schema: conversation.array() } },
       },
-      ...errors([400, 503]),
     },
-  });
-  const json = (description: string, schema: z.ZodType) => ({
-    description,
-    content: { "application/json": { schema } },
-  });
-  const body = (schema: z.ZodType) => ({ body: { content: { "application/json": { schema } } } });
-  const id = z.object({ id: z.coerce.number().int().min(1) });
-  registry.registerPath({
+    problems: [400],
+  },
+  {
     method: "post",
     path: "/contacts",
+    operationId: "createContact",
+    tags: ["contacts"],
     summary: "Create a contact (phone numbers are unique by their digits)",
     request: body(createContactBody),
-    responses: { 201: json("The contact", contactResponse), ...errors([400, 409, 413]) },
-  });
-  registry.registerPath({
+    responses: { 201: json("The contact", contactResponse) },
+    problems: [400, 409, ...ANY_BODY],
+  },
+  {
     method: "get",
     path: "/contacts/{id}",
+    operationId: "getContact",
+    tags: ["contacts"],
     summary: "A contact with its latest message",
     request: { params: id },
-    responses: { 200: json("The contact", contactResponse), ...errors([400, 404]) },
-  });
-  registry.registerPath({
+    responses: { 200: json("The contact", contactResponse) },
+    problems: [400, 404],
+  },
+  {
     method: "patch",
     path: "/contacts/{id}",
+    operationId: "updateContact",
+    tags: ["contacts"],
     summary: "Rename a contact or change its number; search sees it at once",
     request: { params: id, ...body(patchContactBody) },
-    responses: { 200: json("The contact", contactResponse), ...errors([400, 404, 409]) },
-  });
-  registry.registerPath({
+    responses: { 200: json("The contact", contactResponse) },
+    problems: [400, 404, 409, ...ANY_BODY],
+  },
+  {
     method: "post",
     path: "/contacts/{id}/messages",
+    operationId: "createMessage",
+    tags: ["messages"],
     summary: "Record a message to or from a contact (timestamp defaults to now)",
+    description: "The conversation list and search see the message as soon as this answers.",
     request: { params: id, ...body(createMessageBody) },
-    responses: { 201: json("The message", messageResponse), ...errors([400, 404, 413]) },
-  });
-  registry.registerPath({
+    responses: { 201: json("The message", messageResponse) },
+    problems: [400, 404, ...ANY_BODY],
+  },
+  {
     method: "get",
     path: "/contacts/{id}/messages",
+    operationId: "listMessages",
+    tags: ["messages"],
     summary: "A contact's thread, newest first; X-Next-Cursor / Link continue it",
     request: { params: id, query: threadQuery },
-    responses: { 200: json("Messages", messageResponse.array()), ...errors([400, 404]) },
-  });
-  registry.registerPath({
+    responses: { 200: json("Messages", messageResponse.array()) },
+    problems: [400, 404],
+  },
+  {
     method: "delete",
     path: "/messages/{id}",
+    operationId: "deleteMessage",
+    tags: ["messages"],
     summary: "Delete a message; if it was the latest, the previous one becomes the conversation's latest",
     request: { params: id },
-    responses: { 204: { description: "Deleted" }, ...errors([400, 404]) },
+    responses: { 204: { description: "Deleted" } },
+    problems: [400, 404],
+  },
+];
+
+const readiness = z
+  .object({
+    status: z.enum(["ready", "migrating", "unavailable"]),
+    database: z.enum(["reachable", "unreachable"]),
+    migration: z.object({ applied: z.number().int().nullable(), expected: z.number().int() }).optional(),
+  })
+  .loose()
+  .openapi("Readiness");
+
+/** Outside the API's token, rate limit and backpressure: what a load balancer or supervisor polls. */
+const HEALTH: RouteConfig[] = [
+  {
+    method: "get",
+    path: "/healthz",
+    operationId: "getHealth",
+    tags: ["health"],
+    summary: "The process is up",
+    security: [],
+    responses: { 200: json("Up", z.object({ status: z.literal("ok") })) },
+  },
+  {
+    method: "get",
+    path: "/readyz",
+    operationId: "getReadiness",
+    tags: ["health"],
+    summary:
+      "The database answers and is fully migrated; also reports start-up work (cache warm-up, search sample)",
+    security: [],
+    responses: {
+      200: json("Ready to serve", readiness),
+      503: json("Not ready: the database is unreachable or still migrating", readiness),
+    },
+  },
+];
+
+/** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
+export function openApiDocument() {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "With API_TOKEN set on the server, every API request needs `Authorization: Bearer <token>`. Without it, " +
+      "reads are open, and writes too only while the server listens on loopback.",
   });
+  for (const { problems: statuses, responses, ...operation } of OPERATIONS) {
+    registry.registerPath({
+      ...operation,
+      security: [{ [bearer.name]: [] }, {}],
+      responses: { ...responses, ...problems(statuses) },
+    });
+  }
+  for (const operation of HEALTH) registry.registerPath(operation);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
     info: { title: "Inbox", version: "0.1.0", description: "Conversations over contacts and messages." },
+    servers: [{ url: "/", description: "The server this document is served from" }],
+    tags: [
+      { name: "conversations", description: "The inbox: latest message per contact, paged and searched" },
+      { name: "contacts", description: "People messages are to or from" },
+      { name: "messages", description: "A contact's thread, and writes to it" },
+      { name: "health", description: "Liveness and readiness" },
+    ],
   });
 }
 
