@@ -123,7 +123,7 @@ export function formatMarkdown(report: Report): string {
   const lines = [
     `# Benchmark ${report.date.slice(0, 10)}`,
     "",
-    `Machine: ${report.machine}. Data: ${report.dataset.contacts.toLocaleString("en-US")} contacts, ${report.dataset.messages.toLocaleString("en-US")} messages. ${report.durationSeconds} s per run, loopback, autocannon. Latencies in ms; db = median database time from Server-Timing.`,
+    `Machine: ${report.machine}. Data: ${report.dataset.contacts.toLocaleString("en-US")} contacts, ${report.dataset.messages.toLocaleString("en-US")} messages. ${report.durationSeconds} s per run, loopback, autocannon (wrk beside it in the two-client table). Latencies in ms; db = median database time from Server-Timing.`,
     "",
     "| scenario | | conn | req/s | p50 | p90 | p99 | p99.9 | max | db | non-2xx |",
     "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
