@@ -63,6 +63,33 @@ test("every way a text reaches a contact widens its signature, and the filter pl
   assert.equal(await countWrongSummaries(ctx.db.pool), 0);
 });
 
+test("every way a character above ASCII reaches a contact posts it, and the characters plan then finds it", async () => {
+  const charactersFind = (text: string) => filterFinds(text, { kind: "characters" });
+  const { id, post } = await newContact("+1 212 555 0150");
+  assert.deepEqual(await charactersFind("ø"), []);
+  await post("plain ascii only");
+  const posted = async () =>
+    (
+      await ctx.db.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM contact_characters WHERE contact_id = $1",
+        [id],
+      )
+    ).rows[0]?.n;
+  assert.equal(await posted(), 0, "an ASCII text posts nothing");
+  const smørrebrød = await post("SMØRREBRØD tonight");
+  assert.deepEqual(await charactersFind("ø"), [id], "found by its lower-case form");
+  await post("more ø, no new character");
+  assert.equal(await posted(), 1, "a character already posted is not posted again");
+  await ctx.db.pool.query("UPDATE messages SET content = 'now it says ☕' WHERE id = $1", [smørrebrød]);
+  assert.deepEqual(await charactersFind("☕"), [id], "an edit posts what it brings");
+  assert.equal((await ctx.server.send("PATCH", `/contacts/${id}`, { name: "Łukasz" })).status, 200);
+  assert.deepEqual(await charactersFind("ł"), [id], "so does a new name");
+  // Deleting the last message with ø leaves it posted (a superset); the probe then finds no match.
+  await ctx.db.pool.query("DELETE FROM messages WHERE contact_id = $1 AND content LIKE '%ø%'", [id]);
+  assert.deepEqual(await charactersFind("ø"), []);
+  assert.equal(await countWrongSummaries(ctx.db.pool), 0);
+});
+
 const isExact = async (contactId: number) =>
   (
     await ctx.db.pool.query<{ exact: boolean }>(

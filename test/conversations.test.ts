@@ -64,6 +64,9 @@ before(async () => {
        FROM unnest($1::text[]) WITH ORDINALITY AS x(t, i)`,
     [TRICKY_CONTENT],
   );
+  // An edit in place that brings a character above ASCII: the character posting lists (017) must follow it.
+  await db.pool.query(`UPDATE messages SET content = 'edited to naïve 日本'
+                        WHERE id = (SELECT min(id) FROM messages WHERE content NOT LIKE '%same time%')`);
   await db.pool.query("ANALYZE");
   server = await startTestServer(db);
   oracle = await loadOracle(db.pool);
@@ -164,6 +167,12 @@ describe("GET /conversations with searchValue", () => {
     "5551234",
     "+1 (555) 123-4",
     "ÅNGSTRÖM",
+    "ö",
+    "Ö",
+    "ï",
+    "日本",
+    "☕",
+    "é!",
     "\u212A",
     "k h",
     "qj",
@@ -183,8 +192,13 @@ describe("GET /conversations with searchValue", () => {
       const term = parseSearchTerm(text);
       assert.ok(term, text);
       const expected = oracle.expected(text);
-      // The posting lists answer what the signature records exactly: one or two letters or digits.
-      for (const plan of term.inSignature ? [...plans, { kind: "postings" } as const] : plans) {
+      // The signature's posting lists answer what it records exactly: one or two letters or digits; the
+      // character posting lists, a term holding a character above ASCII.
+      const extra: Strategy[] = [
+        ...(term.inSignature ? [{ kind: "postings" } as const] : []),
+        ...(term.hasWideCharacter ? [{ kind: "characters" } as const] : []),
+      ];
+      for (const plan of [...plans, ...extra]) {
         for (const [offset, limit] of [
           [0, 50],
           [3, 4],

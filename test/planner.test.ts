@@ -70,6 +70,11 @@ test("the plan follows the estimate", () => {
   assert.equal(chooseStrategy(term("the"), 50, sample()).kind, "walk");
   assert.equal(chooseStrategy(term("nothing here"), 50, sample()).kind, "index");
   assert.equal(chooseStrategy(term("q!"), 50, sample()).kind, "filter");
+  // Without a trigram, a character above ASCII has its own posting list; İ lower-cases into ASCII "i" in the
+  // database, so it is the filter's.
+  assert.equal(chooseStrategy(term("ø"), 50, sample()).kind, "characters");
+  assert.equal(chooseStrategy(term("…!"), 50, sample()).kind, "characters");
+  assert.equal(chooseStrategy(term("İ"), 50, sample()).kind, "filter");
 });
 
 test("one or two letters or digits: walk when matches are common, else read the posting list", () => {

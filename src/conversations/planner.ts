@@ -15,6 +15,7 @@ export type Strategy =
   | { kind: "walk"; budget: number }
   | { kind: "index" }
   | { kind: "postings" }
+  | { kind: "characters" }
   | { kind: "filter" };
 
 /** Reading a conversation in order and testing its signature and trigram bloom. */
@@ -35,9 +36,10 @@ export function chooseStrategy(term: SearchTerm, needed: number, sample: SearchS
   const estimate = rememberedEstimate(term, sample);
   if (term.inSignature) return shortTermStrategy(needed, estimate.conversationShare, sample.totalContacts);
   // Without a trigram the index cannot narrow anything: walk while matches look common enough to stop early,
-  // else keep the contacts whose content signature allows a match and probe only those.
+  // else probe only the contacts posted under one of the term's characters above ASCII or, for a term of
+  // ASCII punctuation, those whose content signature allows a match.
   if (!term.hasTrigram) {
-    if (estimate.conversationShare === 0) return { kind: "filter" };
+    if (estimate.conversationShare === 0) return { kind: term.hasWideCharacter ? "characters" : "filter" };
     return { kind: "walk", budget: walkBudget(needed / estimate.conversationShare) };
   }
   if (estimate.conversationShare === 0) return { kind: "index" };

@@ -35,6 +35,7 @@ const SEARCH_WALK_COUNTED = inPage(strategy("search-walk-counted.sql"));
 const SEARCH_INDEX = inPage(strategy("search-index.sql"));
 const SEARCH_POSTINGS = inPage(strategy("search-postings.sql"));
 const SEARCH_FILTER = inPage(strategy("search-filter.sql"));
+const SEARCH_CHARACTERS = inPage(strategy("search-characters.sql"));
 
 /** The full statements, for docs/plans.md (bench/explain.ts). */
 export const STATEMENTS = {
@@ -44,6 +45,7 @@ export const STATEMENTS = {
   searchIndex: SEARCH_INDEX,
   searchPostings: SEARCH_POSTINGS,
   searchFilter: SEARCH_FILTER,
+  searchCharacters: SEARCH_CHARACTERS,
 };
 
 /** Before the first conversation: the largest (timestamp, id) position. Exported for the bench's statements. */
@@ -102,11 +104,7 @@ export function createConversationQueries(
         const { row, ms } =
           kind === "index"
             ? await run(SEARCH_INDEX, values, req.signal)
-            : await run(
-                kind === "postings" ? SEARCH_POSTINGS : SEARCH_FILTER,
-                [...values, term.text],
-                req.signal,
-              );
+            : await run(BY_TERM_TEXT[kind], [...values, term.text], req.signal);
         return toPage(row, req.limit, spentMs + ms, kind);
       };
       if (strategy.kind !== "walk") return answer(strategy.kind);
@@ -121,10 +119,14 @@ export function createConversationQueries(
   };
 }
 
+/** The plans that also take the term as typed ($7), to fold its signature or characters to constants. */
+const BY_TERM_TEXT = { postings: SEARCH_POSTINGS, filter: SEARCH_FILTER, characters: SEARCH_CHARACTERS };
+
 /** What answers when a bounded walk runs out of budget. */
 function fallbackFor(term: SearchTerm): Exclude<Strategy["kind"], "walk"> {
   if (term.inSignature) return "postings";
-  return term.hasTrigram ? "index" : "filter";
+  if (term.hasTrigram) return "index";
+  return term.hasWideCharacter ? "characters" : "filter";
 }
 
 export type ConversationQueries = ReturnType<typeof createConversationQueries>;

@@ -18,9 +18,15 @@ export type SearchTerm = {
    * messages hold these characters and this pair (any other character shares one symbol with the rest).
    */
   inSignature: boolean;
+  /**
+   * A character above ASCII once lower-cased, which the character posting lists (migration 017) record. İ and
+   * the Kelvin sign lower-case into ASCII in the database (src/conversations/summary-codes.ts), so they do not count.
+   */
+  hasWideCharacter: boolean;
 };
 
 const PHONE_LIKE = /^[\d\s+().-]+$/;
+const FOLDS_TO_ASCII = new Set(["\u0130", "\u212a"]);
 
 export function parseSearchTerm(raw: string): SearchTerm | null {
   const text = raw.trim();
@@ -33,6 +39,7 @@ export function parseSearchTerm(raw: string): SearchTerm | null {
     folded: text.toLowerCase(),
     hasTrigram: /[\p{L}\p{N}]{3}/u.test(text),
     inSignature: /^[A-Za-z0-9]{1,2}$/.test(text),
+    hasWideCharacter: [...text].some((ch) => (ch.codePointAt(0) as number) > 0x7f && !FOLDS_TO_ASCII.has(ch)),
   };
 }
 

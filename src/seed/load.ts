@@ -45,7 +45,7 @@ export async function loadDataset(client: pg.PoolClient, data: Dataset, progress
     await client.query("SET LOCAL statement_timeout = 0");
     const schema = await snapshotSchema(client);
     await client.query(
-      "TRUNCATE messages, contact_search, contact_trigrams, contact_signature_bits, contacts RESTART IDENTITY",
+      "TRUNCATE messages, contact_search, contact_trigrams, contact_signature_bits, contact_characters, contacts RESTART IDENTITY",
     );
     for (const sql of schema.drop) await client.query(sql);
     await client.query("ALTER TABLE messages DISABLE TRIGGER USER");
@@ -71,6 +71,8 @@ export async function loadDataset(client: pg.PoolClient, data: Dataset, progress
     await progress.rows("postings", data.names.length, (tick) =>
       copyRows(client, postingsCopy, postingRows(data, learnt.summaries, tick)),
     );
+    // Few texts hold a character above ASCII; the database lists them itself (lower() decides what they are).
+    await progress.task("characters", () => client.query("SELECT fill_contact_characters()"));
     await progress.steps("indexes", schema.rebuild, (step) => client.query(step.sql));
     await client.query("ALTER TABLE messages ENABLE TRIGGER USER");
     await client.query("ALTER TABLE contacts ENABLE TRIGGER USER");
@@ -84,7 +86,7 @@ export async function loadDataset(client: pg.PoolClient, data: Dataset, progress
   // conversation order rely on.
   await progress.steps("analyze", [{ name: "vacuum analyze" }], () =>
     client.query(
-      "VACUUM (ANALYZE) contacts, messages, contact_search, contact_trigrams, contact_signature_bits",
+      "VACUUM (ANALYZE) contacts, messages, contact_search, contact_trigrams, contact_signature_bits, contact_characters",
     ),
   );
   return learnt.distinct.share();

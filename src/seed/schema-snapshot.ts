@@ -10,7 +10,14 @@ export type SchemaSnapshot = {
   drop: string[];
 };
 
-const TABLES = ["contacts", "messages", "contact_search", "contact_trigrams", "contact_signature_bits"];
+const TABLES = [
+  "contacts",
+  "messages",
+  "contact_search",
+  "contact_trigrams",
+  "contact_signature_bits",
+  "contact_characters",
+];
 
 export async function snapshotSchema(client: pg.PoolClient): Promise<SchemaSnapshot> {
   const { rows: constraints } = await client.query<{ tbl: string; name: string; type: string; def: string }>(
