@@ -77,6 +77,19 @@ test("the plan follows the estimate", () => {
   assert.equal(chooseStrategy(term("İ"), 50, sample()).kind, "filter");
 });
 
+test("a character above ASCII: walk when most conversations hold it, else read its posting list", () => {
+  // "ø" in every conversation: the walk stops after the page. In one conversation in 300 of 1M contacts: the
+  // walk would probe every conversation it reads, the posting list holds ~3,300.
+  const everywhere = { ...sample("ø bird"), totalContacts: 1_000_000 };
+  const rare = {
+    ...sample(),
+    conversations: sample().conversations.map((c, i) => (i % 300 === 0 ? { ...c, text: `${c.text}\nø` } : c)),
+    totalContacts: 1_000_000,
+  };
+  assert.equal(chooseStrategy(term("ø"), 500, rare).kind, "characters");
+  assert.equal(chooseStrategy(term("ø"), 50, everywhere).kind, "walk");
+});
+
 test("one or two letters or digits: walk when matches are common, else read the posting list", () => {
   // "ca" is in every conversation; "ze" in a tenth (10,000 contacts); "qj" in one name; "zz" nowhere.
   assert.equal(chooseStrategy(term("ca"), 500, sample()).kind, "walk");
