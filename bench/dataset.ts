@@ -5,6 +5,7 @@ import { migrate } from "../src/db/migrate.ts";
 import { createPool, type Pool } from "../src/db/pool.ts";
 import { createLogger } from "../src/logger.ts";
 import { seed } from "../src/seed/seed.ts";
+import { formatSummary } from "../src/seed/summary.ts";
 
 /**
  * The data set the benchmark and the soak run on: full size in .data/pg, N times it in .data/pg-scale-N, or a
@@ -46,7 +47,7 @@ export async function openDataset({ quick, scale = 1, content }: DatasetChoice):
       },
       (line) => console.log(line),
     );
-    if (seeded.status === "seeded") console.log(`seeded in ${seeded.totalSeconds.toFixed(1)} s`);
+    if (seeded.status === "seeded") for (const line of formatSummary(seeded)) console.log(line);
     return { db, pool, size: await countRows(pool) };
   } catch (error) {
     await pool.end();
