@@ -3,10 +3,8 @@ import type { Pool } from "./pool.ts";
 
 /**
  * Whether PostgreSQL's shared memory (shared_buffers, 6 GB on a 24 GiB machine) is mapped with 2 MB huge pages,
- * and how many it would need. With 4 kB pages every backend maps the cache page by page: a fresh connection
- * faults in each page it touches, and walks that hop across thousands of buffers miss the TLB. On the 2-core
- * VM (5M data set), alternating restarts: the first "basketball" page-10 walk on a new connection 35 ms with
- * huge pages against 48–73 ms without; once warm, 29–36 ms against 31–53, the gap widest when the VM is slow.
+ * and how many it would need. With 4 kB pages every backend maps the cache page by page, and walks that hop
+ * across thousands of buffers miss the TLB (measured in docs/performance.md, "Huge pages").
  *
  * PostgreSQL takes reserved huge pages by itself (huge_pages=try, the default) when the host has enough; an
  * application cannot reserve them, so this only tells the operator. "off" means no reserved pages: the host may

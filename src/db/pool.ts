@@ -56,12 +56,9 @@ export function createPool({ url, size, statementTimeoutMs, logger, plans = "per
 }
 
 /**
- * `client.query` through its callback form, for the statements run per request on a checked-out client. With
- * pg's promise form, page 1 through the API at 1 connection promoted ~2.5 MB to V8's old generation per
- * young-generation collection in 3 of 4 runs (every page body since the collection before) and collections took
- * 5-7 ms; with this, 0.5 MB in 3 of 4 and 2-3 ms, p99 3.4-4.0 ms against 4.2-4.6 (--trace-gc, alternating
- * restarts, 8,000 requests each). Why the promise form keeps results alive here is not established: a bare
- * node:http server using it promoted nothing.
+ * `client.query` through its callback form, for the statements run per request on a checked-out client: with
+ * pg's promise form, page bodies were promoted to V8's old generation and collections took twice as long
+ * (docs/architecture.md, "Per-request reads use pg's callback form").
  */
 export function runQuery<R extends pg.QueryResultRow>(
   client: pg.ClientBase,

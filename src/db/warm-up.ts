@@ -5,9 +5,7 @@ import { readOnlyWith } from "./transaction.ts";
 /**
  * Reads the app's tables and indexes into PostgreSQL's buffer cache after a start (pg_prewarm, migration 012),
  * smallest first, as far as shared_buffers holds them. A started server's cache is empty, and until the pages
- * a request touches are cached it waits on the disk: right after a restart (5M data set, 2-core VM) the API
- * ingested 459–1,224 messages/s in its first 10 s runs with the disk reading 7–9 MB/s, against 2,821–2,982
- * once warmed. Warming all 3.4 GB took 6 s from the OS page cache, ~50 s from disk.
+ * a request touches are cached it waits on the disk (docs/performance.md, "The cache warm-up").
  *
  * Requests are served meanwhile; /readyz reports the progress. `stop` (at shutdown) ends it after the chunk in
  * flight, before the pool it reads through is closed under it.

@@ -49,9 +49,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
  * per-request `Object.setPrototypeOf(req, app.request)` (and the same for `res`) finds the prototype in place,
  * which V8 treats as a no-op. The classes' prototypes are put in front of the app's and become the app's.
  * Why: an object whose prototype changes gets a new hidden class, and on every request that costs far more than
- * the call. A bare Express 5 route sending a 14 KB body on this 2-core machine: 6,400-7,200 req/s at 32
- * connections as Express ships, 29,700-30,300 with these classes (a bare Node http server's rate); at 1
- * connection, young-generation collections of 4.4 ms each instead of 0.5 ms (README, Design decisions).
+ * the call (measured in docs/architecture.md, "Requests are born with Express's prototypes").
  */
 function bornWithAppPrototypes(app: Express) {
   class Request extends IncomingMessage {}

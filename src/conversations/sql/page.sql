@@ -1,12 +1,10 @@
--- A page of conversations as the response body, built here as JSON text that Node sends as it is. Rendering in
--- Node (pg parsing 50 rows into objects, then JSON.stringify) allocated enough per page that V8's young-generation
--- collections stalled about 1% of requests by 1–5 ms: page 1 from a bare pg client at 1 connection had p99
--- 2.9–3.8 ms that way against 0.9–1.05 ms with the JSON built here. PostgreSQL pays for it: page 1's median
--- database time went from 0.66 to 0.78 ms (json_build_object ~2.7 µs and iso_millis' to_char ~1 µs per call).
--- The page CTE is a strategy's query (list.sql, search-*.sql) yielding (id, name, phone_number,
--- last_message_id, hit_id, last_message_at) for at most $3 conversations; hit_id is the matching message, if
--- any. The contact's columns come from the strategy (read from the covering contacts_conversation_order where it
--- can), so a row costs one or two primary-key probes of messages. Besides the body: the number of rows, and
+-- A page of conversations as the response body, built here as JSON text that Node sends as it is: rendering it
+-- in Node allocated enough per page for V8's young-generation collections to stall 1% of requests
+-- (docs/architecture.md, "One page, one statement, one JSON text"). The page CTE is a strategy's query
+-- (list.sql, search-*.sql) yielding (id, name, phone_number, last_message_id, hit_id, last_message_at) for at
+-- most $3 conversations; hit_id is the matching message, if any. The contact's columns come from the strategy
+-- (read from the covering contacts_conversation_order where it can), so a row costs one or two primary-key
+-- probes of messages. Besides the body: the number of rows, and
 -- the last row's position (last_message_at, id), where the next page starts.
 --
 -- The probes are LATERAL subqueries fenced with OFFSET 0 so they stay per-row index probes in any plan: the
