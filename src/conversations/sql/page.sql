@@ -4,8 +4,8 @@
 -- (list.sql, search-*.sql) yielding (id, name, phone_number, last_message_id, hit_id, last_message_at) for at
 -- most $3 conversations; hit_id is the matching message, if any. The contact's columns come from the strategy
 -- (read from the covering contacts_conversation_order where it can), so a row costs one or two primary-key
--- probes of messages. Besides the body: the number of rows, and
--- the last row's position (last_message_at, id), where the next page starts.
+-- probes of messages. Besides the body: the number of rows, and the last row's position (last_message_at, id),
+-- where the next page starts.
 --
 -- The probes are LATERAL subqueries fenced with OFFSET 0 so they stay per-row index probes in any plan: the
 -- list runs with one cached generic plan (queries.ts), where the planner cannot see the LIMIT and would
