@@ -34,6 +34,7 @@ const cases: Array<{ title: string; sql: string; values: unknown[]; rollback?: b
   ...searchCase("Search postings, 2 characters few conversations hold", "postings", "qj", 0),
   ...searchCase("Search postings, 2 characters, page 10", "postings", "zz", 450),
   ...searchCase("Search filter, 2 characters few conversations hold", "filter", "qj", 0),
+  ...searchCase("Search characters, a character above ASCII, page 10", "characters", "’", 450),
   insertCase(8),
 ];
 
@@ -63,9 +64,13 @@ function searchCase(title: string, plan: Strategy["kind"], text: string, offset:
     const sql = term.inSignature ? STATEMENTS.searchWalkCounted : STATEMENTS.searchWalk;
     return [{ title: label, sql, values: [...values, term.text, BUDGET] }];
   }
-  if (plan === "filter" || plan === "postings") {
-    const sql = plan === "filter" ? STATEMENTS.searchFilter : STATEMENTS.searchPostings;
-    return [{ title: label, sql, values: [...values, term.text] }];
+  const byTermText = {
+    filter: STATEMENTS.searchFilter,
+    postings: STATEMENTS.searchPostings,
+    characters: STATEMENTS.searchCharacters,
+  };
+  if (plan === "filter" || plan === "postings" || plan === "characters") {
+    return [{ title: label, sql: byTermText[plan], values: [...values, term.text] }];
   }
   return [{ title: label, sql: STATEMENTS.searchIndex, values }];
 }
