@@ -15,8 +15,4 @@ SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last
              AND last_message_id IS NOT NULL
              AND (last_message_at, id) < ($1::timestamptz, $2::bigint))
         SELECT * FROM candidates ORDER BY last_message_at DESC, id DESC) c
-  {{newest_match}}
- WHERE hit.id IS NOT NULL OR c.name_folded LIKE lower($5) OR c.phone_digits LIKE $6
- ORDER BY c.last_message_at DESC, c.id DESC
-OFFSET $4
- LIMIT $3
+  {{probed_page}}

@@ -18,8 +18,4 @@ SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last
              AND (signature_may_match(content_signature, signature_probe_bits($7))
                   OR name_folded LIKE lower($5) OR phone_digits LIKE $6))
         SELECT * FROM candidates ORDER BY last_message_at DESC, id DESC) c
-  {{newest_match}}
- WHERE hit.id IS NOT NULL OR c.name_folded LIKE lower($5) OR c.phone_digits LIKE $6
- ORDER BY c.last_message_at DESC, c.id DESC
-OFFSET $4
- LIMIT $3
+  {{probed_page}}
