@@ -68,9 +68,8 @@ function shortTermStrategy(needed: number, share: number, contacts: number): Str
 /**
  * No trigram, a character above ASCII ("í", "…"): neither the signature nor a bloom spares the walk a probe,
  * so it probes every conversation it reads; the character posting list holds about share × contacts of them,
- * and its plan probes them up to the page's end. At 1M contacts "’" page 10 took 714 ms by the walk and 92 ms
- * from its posting list (11,716 contacts); in an inbox where most conversations hold the character, the walk
- * stops early and wins.
+ * and its plan probes them up to the page's end (docs/scaling.md). Where most conversations hold the character,
+ * the walk stops early and wins.
  */
 function wideCharacterStrategy(needed: number, share: number, contacts: number): Strategy {
   if (share === 0) return { kind: "characters" };

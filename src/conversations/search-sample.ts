@@ -79,10 +79,8 @@ async function readSample(db: pg.PoolClient): Promise<SearchSample> {
   const fraction = Math.min(1, SAMPLE_CONVERSATIONS / Math.max(1, Math.min(RECENT_CONVERSATIONS, contacts)));
   // Drawn from the most recent conversations: the walk starts there, and recent conversations are busier
   // (more messages, more matches) than a uniform sample would suggest. The draw happens before the texts are
-  // read, so only the sampled threads are: drawing after the join read all 6,000 (1.9 s of a core at 5M, every
-  // refresh, beside whatever requests were running; now 0.06–0.08 s). content_folded is lower(content) (migration
-  // 008), and the timeline index carries it: the reads are index-only. The bloom tells the planner how many
-  // of the walk's probes the term would cost (planner.ts).
+  // read, so only the sampled threads are read, index-only (the timeline index carries content_folded). The
+  // bloom tells the planner how many of the walk's probes a term would cost (planner.ts).
   const { rows } = await db.query<SampledConversation>(
     `SELECT lower(c.name) AS name, c.phone_digits AS digits, recent.text, recent.messages,
             varbit_send(t.bloom) AS bloom
