@@ -4,9 +4,8 @@ import type { Pool } from "../src/db/pool.ts";
  * Lets a run post messages and then leave the data set as it found it, so the next run measures the same data:
  * the messages it wrote are deleted, and every contact's search summaries are put back. Inserts widen a contact's
  * content signature and trigram bloom, and the delete marks its signature inexact (migration 013); recomputing
- * them from the messages takes minutes at 5M, and left as they are, the contacts a run wrote to (~40% of them
- * after a full benchmark) would be probed by later runs' 1–2 character searches. Valid because the run only adds
- * messages and deletes exactly those: the saved summaries describe what remains.
+ * them takes minutes (docs/performance.md), and left as they are, later runs' 1–2 character searches would
+ * probe those contacts. Valid because the run only adds messages and deletes exactly those.
  */
 export async function startScratchWrites(pool: Pool): Promise<{ undo(): Promise<void> }> {
   const { rows } = await pool.query<{ max: number }>(

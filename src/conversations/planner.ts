@@ -97,10 +97,9 @@ function walkBudget(conversationsToWalk: number): number {
 type Estimate = ReturnType<typeof estimateMatches>;
 
 /**
- * Estimates already made from a sample, by term. A term's estimate scans the sample's texts (~3.8 MB at 5M):
- * ~2.3 ms for "basketball" or "tarantino", which rarely occur, so counting cannot stop early. Paging through a
- * search asks for the same term again; until the sample is refreshed, the answer is the same. Keyed by the
- * sample object, so a refreshed sample starts empty and the old one's estimates go with it.
+ * Estimates already made from a sample, by term: a term's estimate scans the sample's texts (milliseconds for a
+ * rare one, docs/search.md), and paging through a search asks for the same term again. Keyed by the sample
+ * object, so a refreshed sample starts empty and the old one's estimates go with it.
  */
 const estimates = new WeakMap<SearchSample, Map<string, Estimate>>();
 const ESTIMATES_KEPT = 1_000;

@@ -6,9 +6,8 @@ import type { Logger } from "../logger.ts";
  * inexact, and 1–2 character searches then read that contact's messages instead of trusting its signature.
  * Every interval this recomputes a batch of them from their messages, most recent conversations first (where
  * searches walk). While batches come back full (a backlog, e.g. after a mass delete) the next one follows after
- * a pause of BACKLOG_PAUSE times the last batch's duration, so the repair keeps to a fifth of one connection
- * instead of waiting a whole interval per 200 contacts. Threads longer than MAX_MESSAGES stay inexact: reading
- * one holds the contact's lock, and so its inserts, for the whole thread (~0.17 ms per message on the 2-core VM).
+ * a pause of BACKLOG_PAUSE times the last batch's duration, so the repair keeps to a fifth of one connection.
+ * Threads longer than MAX_MESSAGES stay inexact: reading one holds the contact's lock, and so its inserts.
  */
 export type SignatureRefresher = { stop(): void };
 
@@ -47,9 +46,8 @@ export function startSignatureRefresh(pool: Pool, logger: Logger, intervalMs: nu
 /**
  * Recomputes up to `limit` inexact signatures, one contact per transaction; answers how many.
  * The inner query sorts the inexact contacts (OFFSET 0 keeps the thread-length test out of it), so the
- * outer LIMIT stops counting threads once it has its batch: after a mass delete left all 100k contacts
- * inexact this took 0.11 s at 5M messages, against 1.8 s when every inexact thread was counted before the sort.
- * The long threads ahead in the order are counted again each cycle (≤ MAX_MESSAGES + 1 index entries each)
+ * outer LIMIT stops counting threads once it has its batch (docs/performance.md, "Signature repair"). The long
+ * threads ahead in the order are counted again each cycle (≤ MAX_MESSAGES + 1 index entries each)
  * and skipped, so they never starve the shorter ones behind them.
  */
 export async function refreshInexactSignatures(pool: Pool, limit: number): Promise<number> {

@@ -79,10 +79,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
 const MAX_SOCKET_PATH = 107;
 
 /**
- * Our connections use a Unix socket in the data directory: on loopback TCP the kernel's per-message cost was
- * the largest single item of the API process's CPU profile (the query's write, ~30% of busy time); a Unix
- * socket costs a fraction. TCP on 127.0.0.1 stays open for other clients (psql), and is used when the
- * socket path would be too long.
+ * Our connections use a Unix socket in the data directory, far cheaper per message than loopback TCP
+ * (docs/performance.md, "Unix socket"). TCP on 127.0.0.1 stays open for other clients (psql), and is used
+ * when the socket path would be too long.
  */
 function socketDirectory(dataDir: string, port: number): string | undefined {
   const dir = path.resolve(dataDir);
