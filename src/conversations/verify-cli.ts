@@ -1,10 +1,7 @@
 import { z } from "zod";
 import { parseCommandLine } from "../cli-options.ts";
-import { ConfigError, isInteractive, loadConfig } from "../config.ts";
-import { openDatabase } from "../db/database.ts";
-import { migrate } from "../db/migrate.ts";
-import { createPool } from "../db/pool.ts";
-import { createLogger } from "../logger.ts";
+import { ConfigError } from "../config.ts";
+import { withMigratedDatabase } from "../db/cli-database.ts";
 import { checkPassed, checkSample, DEFAULT_CHECK, describeCheck } from "./integrity.ts";
 
 const HELP = `Usage: npm run verify -- [options]
@@ -37,19 +34,11 @@ async function main(): Promise<void> {
     optionsSchema,
     HELP,
   );
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel, isInteractive());
-  const db = await openDatabase(config, logger);
-  const pool = createPool({ url: db.url, size: 1, statementTimeoutMs: 0, logger });
-  try {
-    await migrate(pool, logger);
+  await withMigratedDatabase(1, async (pool) => {
     const check = await checkSample(pool, { newest: options.newest, uniform: options.random });
     console.log(describeCheck(check));
     if (!checkPassed(check)) process.exitCode = 1;
-  } finally {
-    await pool.end();
-    await db.close();
-  }
+  });
 }
 
 main().catch((error: unknown) => {

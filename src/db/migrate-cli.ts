@@ -1,9 +1,6 @@
 import { parseHelpOnly } from "../cli-options.ts";
-import { ConfigError, isInteractive, loadConfig } from "../config.ts";
-import { createLogger } from "../logger.ts";
-import { openDatabase } from "./database.ts";
-import { migrate } from "./migrate.ts";
-import { createPool } from "./pool.ts";
+import { ConfigError } from "../config.ts";
+import { withMigratedDatabase } from "./cli-database.ts";
 
 const HELP = `Usage: npm run migrate
 
@@ -19,17 +16,9 @@ Exit codes: 0 done or nothing to do, 1 failure (database, a migration), 2 usage 
 /** `npm run migrate`: apply pending migrations and exit; a no-op when up to date. */
 async function main(): Promise<void> {
   parseHelpOnly(process.argv.slice(2), HELP);
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel, isInteractive());
-  const db = await openDatabase(config, logger);
-  const pool = createPool({ url: db.url, size: 1, statementTimeoutMs: 0, logger });
-  try {
-    const applied = await migrate(pool, logger);
+  await withMigratedDatabase(1, async (_pool, logger, applied) => {
     logger.info(applied.length ? `applied migrations ${applied.join(", ")}` : "database is up to date");
-  } finally {
-    await pool.end();
-    await db.close();
-  }
+  });
 }
 
 main().catch((error: unknown) => {

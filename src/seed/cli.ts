@@ -1,11 +1,8 @@
 import { z } from "zod";
 import { parseCommandLine } from "../cli-options.ts";
-import { ConfigError, isInteractive, loadConfig } from "../config.ts";
+import { ConfigError, isInteractive } from "../config.ts";
 import { checkPassed } from "../conversations/integrity.ts";
-import { openDatabase } from "../db/database.ts";
-import { migrate } from "../db/migrate.ts";
-import { createPool } from "../db/pool.ts";
-import { createLogger } from "../logger.ts";
+import { withMigratedDatabase } from "../db/cli-database.ts";
 import { CorpusError } from "./corpus.ts";
 import { SeedPreflightError } from "./preflight.ts";
 import { DEFAULT_CONTENT_PATH, seed } from "./seed.ts";
@@ -79,12 +76,7 @@ function parseOptions(argv: string[]) {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel, isInteractive());
-  const db = await openDatabase(config, logger);
-  const pool = createPool({ url: db.url, size: 2, statementTimeoutMs: 0, logger });
-  try {
-    await migrate(pool, logger);
+  await withMigratedDatabase(2, async (pool) => {
     const result = await seed(
       pool,
       {
@@ -99,10 +91,7 @@ async function main(): Promise<void> {
     );
     for (const line of formatSummary(result)) console.log(line);
     if (result.status === "seeded" && !checkPassed(result.integrity)) process.exitCode = 1;
-  } finally {
-    await pool.end();
-    await db.close();
-  }
+  });
 }
 
 main().catch((error: unknown) => {
