@@ -3,7 +3,7 @@ import { z } from "zod";
 import { parseCommandLine } from "../src/cli-options.ts";
 import { loadConfig } from "../src/config.ts";
 import type { Strategy } from "../src/conversations/planner.ts";
-import { START, STATEMENTS } from "../src/conversations/queries.ts";
+import { BY_TERM_TEXT, START, STATEMENTS } from "../src/conversations/queries.ts";
 import { parseSearchTerm } from "../src/conversations/search-term.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
@@ -64,13 +64,8 @@ function searchCase(title: string, plan: Strategy["kind"], text: string, offset:
     const sql = term.inSignature ? STATEMENTS.searchWalkCounted : STATEMENTS.searchWalk;
     return [{ title: label, sql, values: [...values, term.text, BUDGET] }];
   }
-  const byTermText = {
-    filter: STATEMENTS.searchFilter,
-    postings: STATEMENTS.searchPostings,
-    characters: STATEMENTS.searchCharacters,
-  };
   if (plan === "filter" || plan === "postings" || plan === "characters") {
-    return [{ title: label, sql: byTermText[plan], values: [...values, term.text] }];
+    return [{ title: label, sql: BY_TERM_TEXT[plan], values: [...values, term.text] }];
   }
   return [{ title: label, sql: STATEMENTS.searchIndex, values }];
 }

@@ -119,8 +119,15 @@ export function createConversationQueries(
   };
 }
 
-/** The plans that also take the term as typed ($7), to fold its signature or characters to constants. */
-const BY_TERM_TEXT = { postings: SEARCH_POSTINGS, filter: SEARCH_FILTER, characters: SEARCH_CHARACTERS };
+/**
+ * The plans that also take the term as typed ($7), to fold its signature or characters to constants. Exported
+ * for the bench's statements.
+ */
+export const BY_TERM_TEXT = {
+  postings: SEARCH_POSTINGS,
+  filter: SEARCH_FILTER,
+  characters: SEARCH_CHARACTERS,
+};
 
 /** What answers when a bounded walk runs out of budget. */
 function fallbackFor(term: SearchTerm): Exclude<Strategy["kind"], "walk"> {
