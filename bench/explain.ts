@@ -2,8 +2,10 @@ import { writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { parseCommandLine } from "../src/cli-options.ts";
 import { loadConfig } from "../src/config.ts";
-import type { Strategy } from "../src/conversations/planner.ts";
+import { INDEX_KEY_SLOTS } from "../src/conversations/index-keys.ts";
+import { indexKeysFor, type Strategy } from "../src/conversations/planner.ts";
 import { BY_TERM_TEXT, START, STATEMENTS } from "../src/conversations/queries.ts";
+import { createSampleKeeper, type SearchSample } from "../src/conversations/search-sample.ts";
 import { parseSearchTerm } from "../src/conversations/search-term.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
@@ -18,19 +20,25 @@ import { INSERT_MESSAGES } from "../src/messages/queries.ts";
 // The list statement's keyset from page 1 onwards: before the newest position there is.
 const FROM_START = [START.at, START.id];
 const BUDGET = 2 ** 31 - 1;
+/** The sample is read once and never refreshed during the run. */
+const SAMPLE_KEPT_MS = 2 ** 30;
 
-const cases: Array<{ title: string; sql: string; values: unknown[]; rollback?: boolean }> = [
+type Case = { title: string; sql: string; values: unknown[]; rollback?: boolean };
+
+/** The index plan's keys come from the search sample, as the server chooses them (index-keys.ts). */
+const cases = (sample: SearchSample): Case[] => [
   { title: "List, page 1", sql: STATEMENTS.list, values: [...FROM_START, 50, 0] },
   { title: "List, page 2,000 (OFFSET 99,950)", sql: STATEMENTS.list, values: [...FROM_START, 50, 99_950] },
   ...searchCase("Search walk, very common word", "walk", "the", 0),
+  ...searchCase("Search index, a phrase of common trigrams", "index", "thats the case", 0, sample),
   ...searchCase("Search walk, common word, page 5", "walk", "movie", 200),
   ...searchCase("Search walk counted by signatures, 2 characters", "walk", "zz", 0),
   ...searchCase("Search walk counted by signatures, 2 characters, page 10", "walk", "zz", 450),
   ...searchCase("Search walk, less common word, page 10", "walk", "basketball", 450),
-  ...searchCase("Search index, less common word, page 5 (the walk answers it)", "index", "basketball", 200),
-  ...searchCase("Search index, rare word", "index", "tarantino", 0),
-  ...searchCase("Search index, no match", "index", "qzxvjk", 0),
-  ...searchCase("Search index, phone digits", "index", "4567", 0),
+  ...searchCase("Search index, less common word, page 5 (the walk answers it)", "index", "basketball", 200, sample),
+  ...searchCase("Search index, rare word", "index", "tarantino", 0, sample),
+  ...searchCase("Search index, no match", "index", "qzxvjk", 0, sample),
+  ...searchCase("Search index, phone digits", "index", "4567", 0, sample),
   ...searchCase("Search postings, 2 characters few conversations hold", "postings", "qj", 0),
   ...searchCase("Search postings, 2 characters, page 10", "postings", "zz", 450),
   ...searchCase("Search filter, 2 characters few conversations hold", "filter", "qj", 0),
@@ -54,7 +62,7 @@ function insertCase(size: number) {
   };
 }
 
-function searchCase(title: string, plan: Strategy["kind"], text: string, offset: number) {
+function searchCase(title: string, plan: Strategy["kind"], text: string, offset: number, sample?: SearchSample) {
   const term = parseSearchTerm(text);
   if (!term) return [];
   const values = [...FROM_START, 50, offset, term.pattern, term.digitsPattern];
@@ -67,7 +75,9 @@ function searchCase(title: string, plan: Strategy["kind"], text: string, offset:
   if (plan === "filter" || plan === "postings" || plan === "characters") {
     return [{ title: label, sql: BY_TERM_TEXT[plan], values: [...values, term.text] }];
   }
-  return [{ title: label, sql: STATEMENTS.searchIndex, values }];
+  const keys = sample ? indexKeysFor(term, sample).patterns : [term.pattern];
+  const slots = Array.from({ length: INDEX_KEY_SLOTS }, (_, i) => keys[i] ?? keys[0]);
+  return [{ title: `${label}, keys ${keys.join(" ")}`, sql: STATEMENTS.searchIndex, values: [...values, term.text, ...slots] }];
 }
 
 const HELP = `Usage: npm run explain -- [options]
@@ -99,7 +109,10 @@ async function main(): Promise<void> {
   try {
     await migrate(pool, logger);
     dataset = await describeDataset(pool);
-    for (const c of cases) {
+    const keeper = createSampleKeeper(pool, logger, SAMPLE_KEPT_MS);
+    await keeper.refresh();
+    keeper.stop();
+    for (const c of cases(keeper.current())) {
       // A write is explained inside a transaction that is rolled back: the data stays as it was.
       if (c.rollback) await pool.query("BEGIN");
       await pool.query({ text: c.sql, values: c.values });

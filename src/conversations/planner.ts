@@ -1,11 +1,12 @@
+import { chooseIndexKeys, type IndexKeys } from "./index-keys.ts";
 import type { SearchSample } from "./search-sample.ts";
 import type { SearchTerm } from "./search-term.ts";
 import { bloomHolds, trigramBloomBits } from "./summary-codes.ts";
 
 /**
  * Which plan answers a search fastest. Walking conversations in order costs per conversation examined and
- * per thread probed, so it suits terms many conversations match; the trigram index costs per matching
- * message, so it suits rare terms. Both costs are estimated from the in-memory sample, with per-unit costs
+ * per thread probed, so it suits terms many conversations match; the trigram index costs per entry of each
+ * posting list it reads and per row those leave (index-keys.ts), so it suits rare terms. Both costs are estimated from the in-memory sample, with per-unit costs
  * measured on the full 100k/5M data set (docs/search.md). The walk gets a budget: if the estimate was wrong, the walk stops
  * early and the index plan (or, for terms without a trigram, the signature filter) answers instead, so a
  * wrong guess costs a bounded amount. A term of one or two letters or digits has no trigram but a posting list
@@ -13,7 +14,8 @@ import { bloomHolds, trigramBloomBits } from "./summary-codes.ts";
  */
 export type Strategy =
   | { kind: "walk"; budget: number }
-  | { kind: "index" }
+  /** `keys`: LIKE patterns for the trigram index, when not the planner's own (tests force them). */
+  | { kind: "index"; keys?: string[] }
   | { kind: "postings" }
   | { kind: "characters" }
   | { kind: "filter" };
@@ -25,8 +27,9 @@ const WALK_MS_PER_PROBE = 0.07;
 /** Reading one posted contact (GIN entry, primary-key probe of contacts, its share of the sort). */
 const POSTINGS_MS_PER_CONTACT = 0.004;
 const POSTINGS_MS_BASE = 1;
-const INDEX_MS_BASE = 25;
-const INDEX_MS_PER_MATCH = 0.007;
+const INDEX_MS_BASE = 1;
+/** Beyond its heap visit (index-keys.ts): a matching message's share of the DISTINCT ON, join and sort. */
+const INDEX_MS_PER_MATCH = 0.002;
 /** The walk may examine this many times the conversations the estimate says it needs. */
 const WALK_BUDGET_FACTOR = 4;
 const WALK_BUDGET_MIN = 500;
@@ -47,7 +50,7 @@ export function chooseStrategy(term: SearchTerm, needed: number, sample: SearchS
   if (estimate.conversationShare === 0) return { kind: "index" };
   const conversationsToWalk = needed / estimate.conversationShare;
   const walkMs = estimateWalkMs(needed, conversationsToWalk, estimate.admittedShare);
-  const indexMs = INDEX_MS_BASE + estimate.messages * INDEX_MS_PER_MATCH;
+  const indexMs = INDEX_MS_BASE + estimate.indexKeys.costMs + estimate.messages * INDEX_MS_PER_MATCH;
   if (walkMs > indexMs) return { kind: "index" };
   return { kind: "walk", budget: walkBudget(conversationsToWalk) };
 }
@@ -94,7 +97,12 @@ function walkBudget(conversationsToWalk: number): number {
   return Math.ceil(Math.max(WALK_BUDGET_MIN, conversationsToWalk * WALK_BUDGET_FACTOR));
 }
 
-type Estimate = ReturnType<typeof estimateMatches>;
+type Estimate = ReturnType<typeof estimateMatches> & { indexKeys: IndexKeys };
+
+/** The trigrams the index plan reads for this term, as chosen with its estimate (index-keys.ts). */
+export function indexKeysFor(term: SearchTerm, sample: SearchSample): IndexKeys {
+  return rememberedEstimate(term, sample).indexKeys;
+}
 
 /**
  * Estimates already made from a sample, by term: a term's estimate scans the sample's texts (milliseconds for a
@@ -113,7 +121,7 @@ function rememberedEstimate(term: SearchTerm, sample: SearchSample): Estimate {
   const key = `${term.folded}\0${term.digitsPattern ?? ""}`;
   let estimate = known.get(key);
   if (estimate === undefined) {
-    estimate = estimateMatches(term, sample);
+    estimate = { ...estimateMatches(term, sample), indexKeys: chooseIndexKeys(term, sample) };
     // The oldest entry goes first: a Map iterates in insertion order.
     if (known.size >= ESTIMATES_KEPT) known.delete(known.keys().next().value as string);
     known.set(key, estimate);

@@ -4,7 +4,8 @@ import { createSharedReads } from "../db/shared-reads.ts";
 import { readSqlFile } from "../db/sql-file.ts";
 import { isoMicros } from "../db/timestamps.ts";
 import type { Position } from "./cursor.ts";
-import { chooseStrategy, type Strategy, UNBOUNDED } from "./planner.ts";
+import { INDEX_KEY_SLOTS } from "./index-keys.ts";
+import { chooseStrategy, indexKeysFor, type Strategy, UNBOUNDED } from "./planner.ts";
 import type { SampleKeeper } from "./search-sample.ts";
 import type { SearchTerm } from "./search-term.ts";
 
@@ -82,6 +83,13 @@ export function createConversationQueries(
     plan,
   });
 
+  /** search-index.sql's $8–$10: the planner's keys (or a test's), the first repeated into unused slots. */
+  const indexKeySlots = (strategy: Strategy, term: SearchTerm): string[] => {
+    const chosen = strategy.kind === "index" ? strategy.keys : undefined;
+    const keys = chosen ?? indexKeysFor(term, sample.current()).patterns;
+    return Array.from({ length: INDEX_KEY_SLOTS }, (_, i) => keys[i] ?? (keys[0] as string));
+  };
+
   return {
     /** Identical list requests waiting for a connection share one statement and one page. */
     list(req: PageRequest): Promise<Page> {
@@ -103,7 +111,7 @@ export function createConversationQueries(
       const answer = async (kind: Exclude<Strategy["kind"], "walk">, spentMs = 0): Promise<Page> => {
         const { row, ms } =
           kind === "index"
-            ? await run(SEARCH_INDEX, values, req.signal)
+            ? await run(SEARCH_INDEX, [...values, term.text, ...indexKeySlots(strategy, term)], req.signal)
             : await run(BY_TERM_TEXT[kind], [...values, term.text], req.signal);
         return toPage(row, req.limit, spentMs + ms, kind);
       };

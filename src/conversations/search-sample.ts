@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { Pool } from "../db/pool.ts";
 import { readOnlyWith } from "../db/transaction.ts";
 import type { Logger } from "../logger.ts";
+import { countTrigrams, type TrigramCounts } from "./trigram-counts.ts";
 
 /**
  * A random sample of recent conversations held in memory (names, digits, recent message texts), from which the
@@ -20,6 +21,8 @@ export type SampledConversation = {
 
 export type SearchSample = {
   conversations: SampledConversation[];
+  /** Over the sampled texts: how common each trigram is (index-keys.ts). */
+  trigrams: TrigramCounts;
   totalContacts: number;
   totalMessages: number;
 };
@@ -45,6 +48,7 @@ const MESSAGES_PER_CONVERSATION = 200;
 const SAMPLE_TIMEOUT_MS = 120_000;
 const EMPTY: SearchSample = {
   conversations: [],
+  trigrams: { occurrences: new Uint32Array(0), messages: 0 },
   totalContacts: 0,
   totalMessages: 0,
 };
@@ -100,6 +104,7 @@ async function readSample(db: pg.PoolClient): Promise<SearchSample> {
   );
   return {
     conversations: rows,
+    trigrams: await countTrigrams(rows),
     totalContacts: contacts,
     totalMessages: messages,
   };
