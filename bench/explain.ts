@@ -35,7 +35,13 @@ const cases = (sample: SearchSample): Case[] => [
   ...searchCase("Search walk counted by signatures, 2 characters", "walk", "zz", 0),
   ...searchCase("Search walk counted by signatures, 2 characters, page 10", "walk", "zz", 450),
   ...searchCase("Search walk, less common word, page 10", "walk", "basketball", 450),
-  ...searchCase("Search index, less common word, page 5 (the walk answers it)", "index", "basketball", 200, sample),
+  ...searchCase(
+    "Search index, less common word, page 5 (the walk answers it)",
+    "index",
+    "basketball",
+    200,
+    sample,
+  ),
   ...searchCase("Search index, rare word", "index", "tarantino", 0, sample),
   ...searchCase("Search index, no match", "index", "qzxvjk", 0, sample),
   ...searchCase("Search index, phone digits", "index", "4567", 0, sample),
@@ -62,7 +68,13 @@ function insertCase(size: number) {
   };
 }
 
-function searchCase(title: string, plan: Strategy["kind"], text: string, offset: number, sample?: SearchSample) {
+function searchCase(
+  title: string,
+  plan: Strategy["kind"],
+  text: string,
+  offset: number,
+  sample?: SearchSample,
+) {
   const term = parseSearchTerm(text);
   if (!term) return [];
   const values = [...FROM_START, 50, offset, term.pattern, term.digitsPattern];
@@ -77,7 +89,13 @@ function searchCase(title: string, plan: Strategy["kind"], text: string, offset:
   }
   const keys = sample ? indexKeysFor(term, sample).patterns : [term.pattern];
   const slots = Array.from({ length: INDEX_KEY_SLOTS }, (_, i) => keys[i] ?? keys[0]);
-  return [{ title: `${label}, keys ${keys.join(" ")}`, sql: STATEMENTS.searchIndex, values: [...values, term.text, ...slots] }];
+  return [
+    {
+      title: `${label}, keys ${keys.join(" ")}`,
+      sql: STATEMENTS.searchIndex,
+      values: [...values, term.text, ...slots],
+    },
+  ];
 }
 
 const HELP = `Usage: npm run explain -- [options]

@@ -14,7 +14,12 @@ async function sampleOf(lines: string[]): Promise<SearchSample> {
     messages: 1,
     bloom: new Uint8Array(0),
   }));
-  return { conversations, trigrams: await countTrigrams(conversations), totalContacts: 1e6, totalMessages: 5e7 };
+  return {
+    conversations,
+    trigrams: await countTrigrams(conversations),
+    totalContacts: 1e6,
+    totalMessages: 5e7,
+  };
 }
 
 const term = (text: string) => {
@@ -51,8 +56,14 @@ test("keys from two words whose lists are short, never the common trigram", asyn
   const { patterns, costMs } = chooseIndexKeys(term("thats the case"), await sampleOf(lines));
   assert.equal(patterns.length, 2, patterns.join());
   assert.ok(!patterns.includes("%the%"), patterns.join());
-  assert.ok(patterns.some((p) => ["%cas%", "%ase%"].includes(p)), patterns.join());
-  assert.ok(patterns.some((p) => ["%tha%", "%hat%", "%ats%"].includes(p)), patterns.join());
+  assert.ok(
+    patterns.some((p) => ["%cas%", "%ase%"].includes(p)),
+    patterns.join(),
+  );
+  assert.ok(
+    patterns.some((p) => ["%tha%", "%hat%", "%ats%"].includes(p)),
+    patterns.join(),
+  );
   // Two lists of 15M entries and the 0.5M rows holding both words; a third list would cut no row.
   assert.ok(costMs > 500 && costMs < 4_000, String(costMs));
 });

@@ -26,8 +26,16 @@ function conversation(name: string, texts: string[]): SampledConversation {
 }
 
 /** A sample of these conversations, its trigrams counted as the sample keeper counts them. */
-async function sampleOf(conversations: SampledConversation[], totalContacts = 100_000): Promise<SearchSample> {
-  return { conversations, trigrams: await countTrigrams(conversations), totalContacts, totalMessages: 1_000_000 };
+async function sampleOf(
+  conversations: SampledConversation[],
+  totalContacts = 100_000,
+): Promise<SearchSample> {
+  return {
+    conversations,
+    trigrams: await countTrigrams(conversations),
+    totalContacts,
+    totalMessages: 1_000_000,
+  };
 }
 
 /**

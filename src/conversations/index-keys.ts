@@ -41,7 +41,8 @@ export function termTrigrams(folded: string): string[] {
 export function chooseIndexKeys(term: SearchTerm, sample: SearchSample): IndexKeys {
   const trigrams = termTrigrams(term.folded);
   // Without a sample, the whole pattern: every trigram, as pg_trgm would take them.
-  if (trigrams.length === 0 || sample.conversations.length === 0) return { patterns: [term.pattern], costMs: 0 };
+  if (trigrams.length === 0 || sample.conversations.length === 0)
+    return { patterns: [term.pattern], costMs: 0 };
   const lists = new Map(trigrams.map((t) => [t, postingsOf(t, sample)]));
   const byLength = trigrams.sort((a, b) => (lists.get(a) as number) - (lists.get(b) as number));
   const rarest = byLength[0] as string;

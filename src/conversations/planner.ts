@@ -15,7 +15,7 @@ import { bloomHolds, trigramBloomBits } from "./summary-codes.ts";
 export type Strategy =
   | { kind: "walk"; budget: number }
   /** `keys`: LIKE patterns for the trigram index, when not the planner's own (tests force them). */
-  | { kind: "index"; keys?: string[] }
+  | { kind: "index"; keys?: readonly string[] }
   | { kind: "postings" }
   | { kind: "characters" }
   | { kind: "filter" };
