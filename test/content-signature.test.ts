@@ -63,7 +63,7 @@ test("every way a text reaches a contact widens its signature, and the filter pl
   assert.equal(await countWrongSummaries(ctx.db.pool), 0);
 });
 
-test("every way a character above ASCII reaches a contact posts it, and the characters plan then finds it", async () => {
+test("every way a character above ASCII or a rare ASCII mark reaches a contact posts it, and the characters plan then finds it", async () => {
   const charactersFind = (text: string) => filterFinds(text, { kind: "characters" });
   const { id, post } = await newContact("+1 212 555 0150");
   assert.deepEqual(await charactersFind("ø"), []);
@@ -84,6 +84,9 @@ test("every way a character above ASCII reaches a contact posts it, and the char
   assert.deepEqual(await charactersFind("☕"), [id], "an edit posts what it brings");
   assert.equal((await ctx.server.send("PATCH", `/contacts/${id}`, { name: "Łukasz" })).status, 200);
   assert.deepEqual(await charactersFind("ł"), [id], "so does a new name");
+  assert.deepEqual(await charactersFind("q}"), []);
+  await post("see you at 5 {q} ok");
+  assert.deepEqual(await charactersFind("q}"), [id], "a rare ASCII mark is posted too");
   // Deleting the last message with ø leaves it posted (a superset); the probe then finds no match.
   await ctx.db.pool.query("DELETE FROM messages WHERE contact_id = $1 AND content LIKE '%ø%'", [id]);
   assert.deepEqual(await charactersFind("ø"), []);

@@ -180,6 +180,9 @@ describe("GET /conversations with searchValue", () => {
     "jq",
     "JQ",
     "?!",
+    "q}",
+    "a_b",
+    "~",
   ];
 
   test("each plan equals the oracle for random and tricky terms, pages and limits", async () => {
@@ -200,7 +203,7 @@ describe("GET /conversations with searchValue", () => {
       const extra: Strategy[] = [
         ...oneTrigram.map((t) => ({ kind: "index", keys: [`%${t}%`] }) as const),
         ...(term.inSignature ? [{ kind: "postings" } as const] : []),
-        ...(term.hasWideCharacter ? [{ kind: "characters" } as const] : []),
+        ...(term.hasPostedCharacter ? [{ kind: "characters" } as const] : []),
       ];
       for (const plan of [...plans, ...extra]) {
         for (const [offset, limit] of [

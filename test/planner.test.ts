@@ -92,6 +92,8 @@ test("the plan follows the estimate", async () => {
   assert.equal(chooseStrategy(term("ø"), 50, await sample()).kind, "characters");
   assert.equal(chooseStrategy(term("…!"), 50, await sample()).kind, "characters");
   assert.equal(chooseStrategy(term("İ"), 50, await sample()).kind, "filter");
+  // A rare ASCII mark is posted too (migration 018); "!" is not.
+  assert.equal(chooseStrategy(term("q}"), 50, await sample()).kind, "characters");
 });
 
 test("a character above ASCII: walk when most conversations hold it, else read its posting list", async () => {

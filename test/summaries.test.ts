@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
+import { parseSearchTerm } from "../src/conversations/search-term.ts";
 import { bloomHolds, trigramBloomBits } from "../src/conversations/summary-codes.ts";
 import { generateCorpus, readCorpus } from "../src/seed/corpus.ts";
 import { createContactSummaries } from "../src/seed/summaries.ts";
@@ -89,6 +90,18 @@ describe("seed summaries equal the database's text_summary", () => {
     const sent = (rows[0] as { sent: Buffer }).sent;
     assert.equal(bloomHolds(sent, trigramBloomBits("Houston")), true);
     assert.equal(bloomHolds(sent, trigramBloomBits("zebra houston")), false);
+  });
+
+  test("a term has a posted character exactly when the database posts one of its characters", async () => {
+    const characters = [...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)), ..."éßİıK€😀"];
+    const { rows } = await db.pool.query<{ posted: boolean }>(
+      `SELECT text_has_posted_characters(lower(t)) AND cardinality(text_posted_characters(lower(t))) > 0 AS posted
+         FROM unnest($1::text[]) WITH ORDINALITY AS u(t, i) ORDER BY i`,
+      [characters],
+    );
+    for (const [i, ch] of characters.entries()) {
+      assert.equal(parseSearchTerm(`a${ch}`)?.hasPostedCharacter, rows[i]?.posted, JSON.stringify(ch));
+    }
   });
 });
 

@@ -25,8 +25,8 @@ export async function countWrongPointers(pool: Pool, { contacts }: ContactFilter
  * Contacts whose search structures could make a search wrong: a content signature (005) or trigram bloom (011)
  * lacking a bit of one of their messages (a search could skip a contact that matches), a signature marked exact
  * (013) with a bit none of their messages has (a search could count a contact that does not match), posting
- * lists (016) lacking a bit of the signature, name or number, or character posting lists (017) lacking a
- * character of a message or the name (a posting plan would miss the contact), or a contact_search row (006)
+ * lists (016) lacking a bit of the signature, name or number, or character posting lists (017, 018) lacking
+ * a posted character of a message or the name (a posting plan would miss the contact), or a contact_search row (006)
  * that is not the contact's name and number (the index plan would miss it).
  * Computes both summaries of every message checked, in PL/pgSQL: ~70 µs a message.
  */
@@ -42,16 +42,16 @@ export async function countWrongSummaries(pool: Pool, { contacts }: ContactFilte
        CROSS JOIN LATERAL (SELECT array_agg(b) AS bits
                              FROM contact_signature_bits p, unnest(p.bits) b
                             WHERE p.contact_id = c.id) p
-       CROSS JOIN LATERAL (SELECT coalesce(array_agg(w), '{}') AS wide
-                             FROM messages m, unnest(text_wide_characters(m.content_folded)) w
+       CROSS JOIN LATERAL (SELECT coalesce(array_agg(w), '{}') AS posted
+                             FROM messages m, unnest(text_posted_characters(m.content_folded)) w
                             WHERE m.contact_id = c.id) mw
-       CROSS JOIN LATERAL (SELECT coalesce(array_agg(w), '{}') AS wide
+       CROSS JOIN LATERAL (SELECT coalesce(array_agg(w), '{}') AS posted
                              FROM contact_characters q, unnest(q.characters) w
                             WHERE q.contact_id = c.id) q
       WHERE ($1::bigint[] IS NULL OR c.id = ANY ($1))
         AND (NOT signature_bit_positions(c.content_signature | contact_text_signature(c.name, c.phone_digits))
                  <@ coalesce(p.bits, '{}')
-             OR NOT (mw.wide || text_wide_characters(c.name_folded)) <@ q.wide
+             OR NOT (mw.posted || text_posted_characters(c.name_folded)) <@ q.posted
              OR (cs.name, cs.phone_digits) IS DISTINCT FROM (c.name, c.phone_digits)
              OR (m.n > 0
                  AND (m.signature & ~c.content_signature <> B'0'::bit(1406)

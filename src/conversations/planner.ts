@@ -6,11 +6,12 @@ import { bloomHolds, trigramBloomBits } from "./summary-codes.ts";
 /**
  * Which plan answers a search fastest. Walking conversations in order costs per conversation examined and
  * per thread probed, so it suits terms many conversations match; the trigram index costs per entry of each
- * posting list it reads and per row those leave (index-keys.ts), so it suits rare terms. Both costs are estimated from the in-memory sample, with per-unit costs
- * measured on the full 100k/5M data set (docs/search.md). The walk gets a budget: if the estimate was wrong, the walk stops
- * early and the index plan (or, for terms without a trigram, the signature filter) answers instead, so a
+ * posting list it reads and per row those leave (index-keys.ts), so it suits rare terms. Both costs are
+ * estimated from the in-memory sample, with per-unit costs measured on the full data set (docs/search.md). The
+ * walk gets a budget: if the estimate was wrong, the walk stops early and another plan answers instead, so a
  * wrong guess costs a bounded amount. A term of one or two letters or digits has no trigram but a posting list
- * (migration 016): the walk competes with reading the contacts posted under its signature bit.
+ * (migration 016): the walk competes with reading the contacts posted under its signature bit; a term with a
+ * posted character (017, 018), with reading the contacts posted under it.
  */
 export type Strategy =
   | { kind: "walk"; budget: number }
@@ -39,11 +40,11 @@ export function chooseStrategy(term: SearchTerm, needed: number, sample: SearchS
   const estimate = rememberedEstimate(term, sample);
   if (term.inSignature) return shortTermStrategy(needed, estimate.conversationShare, sample.totalContacts);
   // Without a trigram the index cannot narrow anything: walk while matches look common enough to stop early,
-  // else probe only the contacts posted under one of the term's characters above ASCII or, for a term of
-  // ASCII punctuation, those whose content signature allows a match.
+  // else probe only the contacts posted under one of the term's characters above ASCII or rare ASCII marks or,
+  // for a term of common ASCII punctuation, those whose content signature allows a match.
   if (!term.hasTrigram) {
-    if (term.hasWideCharacter)
-      return wideCharacterStrategy(needed, estimate.conversationShare, sample.totalContacts);
+    if (term.hasPostedCharacter)
+      return postedCharacterStrategy(needed, estimate.conversationShare, sample.totalContacts);
     if (estimate.conversationShare === 0) return { kind: "filter" };
     return { kind: "walk", budget: walkBudget(needed / estimate.conversationShare) };
   }
@@ -69,12 +70,12 @@ function shortTermStrategy(needed: number, share: number, contacts: number): Str
 }
 
 /**
- * No trigram, a character above ASCII ("í", "…"): neither the signature nor a bloom spares the walk a probe,
+ * No trigram, a character above ASCII or a rare mark ("í", "…", "q}"): neither the signature nor a bloom spares the walk a probe,
  * so it probes every conversation it reads; the character posting list holds about share × contacts of them,
  * and its plan probes them up to the page's end (docs/scaling.md). Where most conversations hold the character,
  * the walk stops early and wins.
  */
-function wideCharacterStrategy(needed: number, share: number, contacts: number): Strategy {
+function postedCharacterStrategy(needed: number, share: number, contacts: number): Strategy {
   if (share === 0) return { kind: "characters" };
   const walkMs = (needed / share) * (WALK_MS_PER_CONVERSATION + WALK_MS_PER_PROBE);
   const charactersMs =

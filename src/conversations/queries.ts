@@ -141,7 +141,7 @@ export const BY_TERM_TEXT = {
 function fallbackFor(term: SearchTerm): Exclude<Strategy["kind"], "walk"> {
   if (term.inSignature) return "postings";
   if (term.hasTrigram) return "index";
-  return term.hasWideCharacter ? "characters" : "filter";
+  return term.hasPostedCharacter ? "characters" : "filter";
 }
 
 export type ConversationQueries = ReturnType<typeof createConversationQueries>;

@@ -10,7 +10,8 @@
 -- A contact is not probed when its content signature (005) lacks one of the term's characters or pairs, or its
 -- trigram bloom (011) one of the term's trigrams; signature_probe_bits($7) and trigram_probe($7) fold to
 -- constants (for a term without a trigram the bloom test disappears from the plan).
--- $8 bounds how many conversations the walk may examine: a wrong guess costs a bounded amount.
+-- A term holding a posted character is probed only in the contact's messages that hold one, as newest-match.sql
+-- explains. $8 bounds how many conversations the walk may examine: a wrong guess costs a bounded amount.
 SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at
   FROM (SELECT id, name, phone_number, phone_digits, last_message_id, last_message_at, content_signature
           FROM contacts
@@ -27,6 +28,7 @@ SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last
                       FROM contact_trigrams t
                      WHERE t.contact_id = c.id))
            AND m.contact_id = c.id
+           AND (NOT text_has_posted_characters(lower($7)) OR text_has_posted_characters(m.content_folded))
            AND CASE WHEN char_length($7) >= 4 THEN strpos(m.content_folded, lower($7)) > 0
                     ELSE (m.content_folded || '') LIKE lower($5) END
          ORDER BY m."timestamp" DESC, m.id DESC
