@@ -5,10 +5,12 @@ import { freePort } from "../src/db/process.ts";
 /** The API server (`src/server.ts`) as a child process over `databaseUrl`, as it runs in production. */
 export type ApiProcess = { url: string; child: ChildProcess };
 
+/** `workers`: WEB_CONCURRENCY; the scenarios run on one process, the workers comparison on more. */
 export async function startApi(
   databaseUrl: string,
   secret: string,
   children: ChildProcess[],
+  workers = 1,
 ): Promise<ApiProcess> {
   const port = await freePort();
   const child = fork("src/server.ts", [], {
@@ -18,6 +20,7 @@ export async function startApi(
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       CURSOR_SECRET: secret,
+      WEB_CONCURRENCY: String(workers),
       SEED_ON_START: "false",
       NODE_ENV: "production",
       LOG_LEVEL: "warn",

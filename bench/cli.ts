@@ -13,7 +13,14 @@ import { measureBaseline } from "./baseline.ts";
 import { type ClientRow, compareClients } from "./clients.ts";
 import { openDataset } from "./dataset.ts";
 import { databaseTime, ingest, type LoadResult, load } from "./load.ts";
-import { type DrawnTerms, formatMarkdown, type Row, summariseClasses } from "./report.ts";
+import {
+  type DrawnTerms,
+  formatMarkdown,
+  type Row,
+  summariseClasses,
+  type Workers,
+  workersLine,
+} from "./report.ts";
 import { describeMachine, writeResults } from "./results.ts";
 import { buildScenarios, SEARCH_GROUP } from "./scenarios.ts";
 import { startScratchWrites } from "./scratch-writes.ts";
@@ -132,6 +139,15 @@ async function main(): Promise<number> {
     for (const row of writes.rows) console.log(line(row));
     const ceiling = await measureCeilings(api, options.connections, duration, children);
     const floor = await measureFloors(api, db.url, duration, children);
+    const workers = await measureWorkers(
+      api,
+      db.url,
+      secret,
+      scenarios,
+      options.connections,
+      duration,
+      children,
+    );
     const baseline = await measureBaseline(pool, options.quick ? 1 : 3);
     const report = {
       date: new Date().toISOString(),
@@ -141,6 +157,7 @@ async function main(): Promise<number> {
       rows,
       ceiling,
       floor,
+      workers,
       mixed: writes.mixed,
       integrity: writes.integrity,
       clients,
@@ -156,7 +173,7 @@ async function main(): Promise<number> {
     const failed = rows.filter(failedRow);
     for (const r of failed)
       console.error(
-        `FAILED: ${r.group} ${r.name} (${r.connections} conn): ${r.non2xx} non-2xx, ${r.errors} errors` +
+        `FAILED: ${r.group} ${r.name} (${r.connections} conn): ${r.non2xx} non-2xx ${JSON.stringify(r.statuses ?? {})}, ${r.errors} errors` +
           (r.requestsPerSecond === 0 ? ", no answer within the run" : ""),
       );
     if (!checkPassed(writes.integrity)) console.error(`FAILED: ${describeCheck(writes.integrity)}`);
@@ -275,6 +292,38 @@ async function measureCeilings(api: string, connections: number, duration: numbe
       `page 1 beside them ${Math.round(page1.requestsPerSecond)} req/s (${Math.round(share * 100)}%)`,
   );
   return { shipped, prototypes, page1, share };
+}
+
+/**
+ * Page 1 and the first search scenario at `connections` on the API as measured above (one HTTP worker) and on a
+ * second API process with two workers, back to back. On a machine with as many cores as workers, the database
+ * shares them too: what bounds the second worker is printed beside it.
+ */
+async function measureWorkers(
+  api: string,
+  databaseUrl: string,
+  secret: string,
+  scenarios: Awaited<ReturnType<typeof buildScenarios>>,
+  connections: number,
+  duration: number,
+  children: ChildProcess[],
+): Promise<Workers> {
+  const search = scenarios.find((s) => s.group.startsWith(SEARCH_GROUP)) ?? scenarios[0];
+  if (!search) throw new Error("no scenario to measure the workers with");
+  const { url: clustered } = await startApi(databaseUrl, secret, children, 2);
+  const both = async (url: string) => ({
+    page1: await load(`${url}/conversations`, connections, duration),
+    search: await load(url + search.path, connections, duration),
+  });
+  await load(`${clustered}/conversations`, connections, Math.min(duration, 3));
+  const result = {
+    connections,
+    search: `${search.group} ${search.name}`,
+    one: await both(api),
+    two: await both(clustered),
+  };
+  console.log(workersLine(result));
+  return result;
 }
 
 /**

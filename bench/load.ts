@@ -8,6 +8,8 @@ export type LoadResult = {
   p999: number;
   max: number;
   non2xx: number;
+  /** The statuses of the answers that were not 2xx, and how many of each: a failed row says what failed. */
+  statuses?: Record<string, number>;
   errors: number;
 };
 
@@ -86,6 +88,11 @@ function summarise(result: autocannon.Result, times: number[]): LoadResult {
     p999: percentile(times, 0.999),
     max: percentile(times, 1),
     non2xx: result.non2xx,
+    statuses: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {})
+        .filter(([status]) => !status.startsWith("2"))
+        .map(([status, stats]) => [status, stats?.count ?? 0]),
+    ),
     errors: result.errors + result.timeouts,
   };
 }

@@ -34,6 +34,7 @@ type Report = {
   rows: Row[];
   ceiling: { shipped: LoadResult; prototypes: LoadResult; page1: LoadResult; share: number };
   floor: { constant: LoadResult; statement: LoadResult; page1: LoadResult };
+  workers: Workers;
   baseline: Baseline;
   mixed: Mixed & { apart: Mixed };
   /** The sampled integrity check after the ingest runs, before their rows were removed. */
@@ -117,6 +118,24 @@ function clientLines({ rows, note }: ClientComparison): string[] {
   ];
 }
 
+/** Page 1 and a search at the throughput run's connections, served by one HTTP worker and by two. */
+export type Workers = {
+  connections: number;
+  search: string;
+  one: { page1: LoadResult; search: LoadResult };
+  two: { page1: LoadResult; search: LoadResult };
+};
+
+export function workersLine({ connections, search, one, two }: Workers): string {
+  const rate = (r: LoadResult) => Math.round(r.requestsPerSecond);
+  const ratio = (a: LoadResult, b: LoadResult) => (b.requestsPerSecond / a.requestsPerSecond).toFixed(2);
+  return (
+    `HTTP workers (WEB_CONCURRENCY; every row above ran on 1), ${connections} connections, back to back: ` +
+    `page 1 ${rate(one.page1)} req/s with 1, ${rate(two.page1)} with 2 (×${ratio(one.page1, two.page1)}), p99 ${f(one.page1.p99)} / ${f(two.page1.p99)} ms; ` +
+    `${search} ${rate(one.search)} / ${rate(two.search)} req/s (×${ratio(one.search, two.search)}), p99 ${f(one.search.p99)} / ${f(two.search.p99)} ms.`
+  );
+}
+
 export function formatMarkdown(report: Report): string {
   const { rows, ceiling, baseline } = report;
   const page1 = rows.find((r) => r.name === "page 1" && r.connections === 1);
@@ -145,6 +164,8 @@ export function formatMarkdown(report: Report): string {
     `Floor (node:http and one pg connection, no Express, no app code; bench/floor-server.ts), p99 at 1 connection, back to back: ` +
       `a constant statement ${f(report.floor.constant.p99)} ms, the page-1 statement ${f(report.floor.statement.p99)} ms; ` +
       `page 1 through the API ${f(report.floor.page1.p99)} ms.`,
+    "",
+    workersLine(report.workers),
     "",
     `Baseline (the reference design's queries in SQL, median of ${baseline.runs}): conversation list ${f(baseline.listMs, 0)} ms, search "hello" ${f(baseline.searchMs, 0)} ms` +
       (page1?.dbMs

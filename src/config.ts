@@ -15,11 +15,13 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: integer(0, 65535).default(3000),
+  // HTTP worker processes sharing the port (node:cluster); 1 serves from the one process.
+  WEB_CONCURRENCY: integer(1, 256).default(os.availableParallelism()),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   PG_DATA_DIR: z.string().min(1).default(".data/pg"),
   PG_PORT: integer(0, 65535).default(0),
-  // Per pool (the app has two: the conversation list's and everything else's). Twice the cores: more
-  // connections only queue inside PostgreSQL and slow every query. Measured on 2 cores during ingest at 32
+  // Per pool (the app has two: the conversation list's and everything else's), shared out among the HTTP
+  // workers. Twice the cores: more connections only queue inside PostgreSQL and slow every query. Measured on 2 cores during ingest at 32
   // connections: page-1 reads p99 8–12 ms with 4, 37–47 ms with 16, at the same ingest rate.
   DB_POOL_SIZE: integer(1, 200).default(Math.max(2, 2 * os.availableParallelism())),
   DB_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(5_000),
@@ -57,7 +59,7 @@ const envSchema = z.object({
 export type Config = Readonly<{
   env: "development" | "production" | "test";
   logLevel: string;
-  http: Readonly<{ host: string; port: number }>;
+  http: Readonly<{ host: string; port: number; workers: number }>;
   db: Readonly<{
     url: string | undefined;
     dataDir: string;
@@ -98,7 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
-    http: Object.freeze({ host: e.HOST, port: e.PORT }),
+    http: Object.freeze({ host: e.HOST, port: e.PORT, workers: e.WEB_CONCURRENCY }),
     db: Object.freeze({
       url: e.DATABASE_URL,
       dataDir: path.resolve(e.PG_DATA_DIR),

@@ -79,26 +79,36 @@ describe("npm start under a supervisor (embedded PostgreSQL)", () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  async function npmStart(): Promise<ServerRun> {
-    const run = startNpmStart({ PG_DATA_DIR: dataDir, PORT: "0", DATABASE_URL: "", DB_WARM_CACHE: "false" });
+  async function npmStart(workers = 2): Promise<ServerRun & { port: string }> {
+    const run = startNpmStart({
+      PG_DATA_DIR: dataDir,
+      PORT: "0",
+      DATABASE_URL: "",
+      DB_WARM_CACHE: "false",
+      WEB_CONCURRENCY: String(workers),
+    });
     await waitForOutput(run, "Inbox listening on http://127.0.0.1:", 60_000);
-    const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(run.output())?.[1];
+    const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(run.output())?.[1] as string;
     assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
-    return run;
+    return { ...run, port };
   }
+
+  /** The pids of the HTTP workers that said they listen, in order. */
+  const workerPids = (run: ServerRun) =>
+    [...run.output().matchAll(/"pid":(\d+),"msg":"HTTP worker listening"/g)].map((m) => Number(m[1]));
 
   async function assertNothingLeft(timeoutMs: number): Promise<void> {
     const gone = await eventually(async () => (await processesMentioning(dataDir)).length === 0, timeoutMs);
     assert.ok(gone, `left running: ${JSON.stringify(await processesMentioning(dataDir))}`);
   }
 
-  for (const [signal, target] of [
-    ["SIGTERM", "npm"],
-    ["SIGINT", "npm"],
-    ["SIGTERM", "node"],
+  for (const [signal, target, workers] of [
+    ["SIGTERM", "npm", 2],
+    ["SIGINT", "npm", 2],
+    ["SIGTERM", "node", 1],
   ] as const) {
-    test(`${signal} to ${target}'s pid: the server drains and stops PostgreSQL, npm exits 0, nothing is left`, async () => {
-      const run = await npmStart();
+    test(`${signal} to ${target}'s pid, ${workers} HTTP worker(s): the server drains and stops PostgreSQL, npm exits 0, nothing is left`, async () => {
+      const run = await npmStart(workers);
       const npmPid = run.child.pid as number;
       const [nodePid] = await childrenOf(npmPid);
       assert.ok(nodePid, "npm start runs node as its child");
@@ -107,8 +117,26 @@ describe("npm start under a supervisor (embedded PostgreSQL)", () => {
       assert.match(run.output(), new RegExp(`"reason":"${signal}","msg":"shutting down`));
       assert.match(run.output(), /embedded PostgreSQL stopped/);
       await assertNothingLeft(2_000);
+      for (const pid of workerPids(run))
+        assert.equal(isProcessAlive(pid), false, `worker ${pid} left running`);
     });
   }
+
+  test("two HTTP workers share the port; a killed one is replaced; a stop ends them all", async () => {
+    const run = await npmStart(2);
+    await eventually(async () => workerPids(run).length === 2, 20_000);
+    const [first, second] = workerPids(run) as [number, number];
+    const page = async () => (await fetch(`http://127.0.0.1:${run.port}/conversations?limit=1`)).status;
+    assert.deepEqual(await Promise.all([page(), page(), page(), page()]), [200, 200, 200, 200]);
+    process.kill(first, "SIGKILL");
+    await waitForOutput(run, '"msg":"HTTP worker exited; starting another"');
+    assert.ok(await eventually(async () => workerPids(run).length === 3, 20_000), run.output());
+    assert.deepEqual(await Promise.all([page(), page(), page(), page()]), [200, 200, 200, 200]);
+    run.child.kill("SIGTERM");
+    assert.equal(await run.exit, 0, run.output());
+    await assertNothingLeft(2_000);
+    for (const pid of [second, ...workerPids(run).slice(2)]) assert.equal(isProcessAlive(pid), false);
+  });
 
   test("npm killed without a signal to the server: it notices its parent is gone and stops, nothing is left", async () => {
     const run = await npmStart();

@@ -53,10 +53,17 @@ const EMPTY: SearchSample = {
   totalMessages: 0,
 };
 
-export function createSampleKeeper(pool: Pool, logger: Logger, refreshMs: number): SampleKeeper {
+/** `onLoad` hears of every sample read (a cluster's primary hands it to its workers). */
+export function createSampleKeeper(
+  pool: Pool,
+  logger: Logger,
+  refreshMs: number,
+  onLoad: (sample: SearchSample) => void = () => {},
+): SampleKeeper {
   let sample = EMPTY;
   const refresh = async () => {
     sample = await loadSample(pool);
+    onLoad(sample);
   };
   const timer = setInterval(() => {
     refresh().catch((error: unknown) => logger.warn({ err: error }, "refreshing the search sample failed"));
@@ -67,6 +74,23 @@ export function createSampleKeeper(pool: Pool, logger: Logger, refreshMs: number
     isLoaded: () => sample !== EMPTY,
     refresh,
     stop: () => clearInterval(timer),
+  };
+}
+
+/**
+ * A keeper that reads nothing itself: a cluster worker's, given each sample its primary reads
+ * (src/cluster/worker.ts), so the sample is read once however many workers there are.
+ */
+export function createSampleMirror(): SampleKeeper & { accept(sample: SearchSample): void } {
+  let sample = EMPTY;
+  return {
+    current: () => sample,
+    isLoaded: () => sample !== EMPTY,
+    refresh: async () => {},
+    stop: () => {},
+    accept: (next) => {
+      sample = next;
+    },
   };
 }
 
