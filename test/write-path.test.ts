@@ -77,6 +77,22 @@ describe("contacts", () => {
     );
   });
 
+  test("a body that is not JSON in UTF-8 is a 415 saying what is accepted", async () => {
+    const post = async (contentType: string, body: string) => {
+      const res = await fetch(`${ctx.server.url}/contacts`, {
+        method: "POST",
+        headers: { "content-type": contentType },
+        body,
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    const json = JSON.stringify({ name: "Ana", phone_number: "+1 212 555 0199" });
+    expectProblem(await post("text/plain", json), 415, "application/json");
+    expectProblem(await post("application/json; charset=utf-16", json), 415, "UTF-8");
+    expectProblem(await post("application/json; charset=latin1", json), 415, "UTF-8");
+    assert.equal((await post("application/json; charset=UTF-8", json)).status, 201);
+  });
+
   test("bad input is a 400 naming the field; unknown ids are 404", async () => {
     expectProblem(
       await ctx.server.send("POST", "/contacts", { name: "", phone_number: "+1 555 0101" }),
@@ -108,6 +124,7 @@ describe("contacts", () => {
     expectProblem(await ctx.server.send("PATCH", "/contacts/1", {}), 400, "name, phone_number or both");
     expectProblem(await ctx.server.get("/contacts/abc"), 400, "id");
     expectProblem(await ctx.server.get("/contacts/0"), 400, "id");
+    expectProblem(await ctx.server.get("/contacts/0x1"), 400, "id");
     expectProblem(await ctx.server.get("/contacts/99999999"), 404, "contact");
     expectProblem(await ctx.server.send("PATCH", "/contacts/99999999", { name: "Nobody" }), 404, "contact");
   });

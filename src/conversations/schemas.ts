@@ -1,6 +1,6 @@
 import { extendZodWithOpenApi } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
-import { strictFields } from "../http/validation.ts";
+import { decimalInteger, strictFields } from "../http/validation.ts";
 
 extendZodWithOpenApi(z);
 
@@ -10,21 +10,25 @@ export const DEFAULT_LIMIT = 50;
 const CONTROL_CHARACTERS = /\p{Cc}/u;
 
 export const conversationsQuery = strictFields({
-  page: z.coerce
-    .number({ error: "must be a positive integer" })
-    .max(MAX_PAGE, `must be at most ${MAX_PAGE}; use the cursor to go further`)
-    .int("must be a positive integer")
-    .min(1, "must be a positive integer")
+  page: decimalInteger(
+    z
+      .number({ error: "must be a positive integer" })
+      .max(MAX_PAGE, `must be at most ${MAX_PAGE}; use the cursor to go further`)
+      .int("must be a positive integer")
+      .min(1, "must be a positive integer"),
+  )
     .optional()
     .openapi({
       description:
         "Page number, from 1. Prefer `cursor` past the first pages: it costs the same at any depth.",
     }),
-  limit: z.coerce
-    .number({ error: "must be an integer from 1 to 100" })
-    .int("must be an integer from 1 to 100")
-    .min(1, "must be an integer from 1 to 100")
-    .max(100, "must be an integer from 1 to 100")
+  limit: decimalInteger(
+    z
+      .number({ error: "must be an integer from 1 to 100" })
+      .int("must be an integer from 1 to 100")
+      .min(1, "must be an integer from 1 to 100")
+      .max(100, "must be an integer from 1 to 100"),
+  )
     .default(DEFAULT_LIMIT)
     .openapi({ description: "Conversations per page." }),
   searchValue: z

@@ -11,6 +11,7 @@ import { messageRoutes } from "../messages/routes.ts";
 import type { Services } from "../services.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import { healthRoutes } from "./health.ts";
+import { jsonBodies } from "./json-body.ts";
 import { openApiRoutes } from "./openapi.ts";
 import { crossOrigin, rateLimitPerClient, requireToken, securityHeaders, shedWhenBusy } from "./security.ts";
 
@@ -45,7 +46,7 @@ export function createApp(deps: AppDeps): Express {
     requireToken(deps.security.apiTokens, deps.security.loopbackOnly),
     shedWhenBusy(deps.pool, deps.security.dbQueueLimit),
   );
-  app.use(express.json({ limit: "64kb" }));
+  app.use(jsonBodies());
   const { services } = deps;
   app.use(conversationRoutes(services.conversations, services.cursors));
   app.use(contactRoutes(services.contacts));

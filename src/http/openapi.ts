@@ -15,7 +15,7 @@ const PROBLEMS: Record<number, string> = {
   408: "The request was not received within 30 s",
   409: "The write conflicts with a stored record (a phone number already taken)",
   413: "The body exceeds 64 KB",
-  415: "The body's charset or encoding is not supported",
+  415: "The body is not JSON in UTF-8 (Content-Type, charset), or its Content-Encoding is not supported",
   429: "More requests a minute than RATE_LIMIT_PER_MINUTE from this client; see RateLimit and Retry-After",
   431: "The URL and headers together exceed 16 KB",
   503: "The database is unreachable, or more requests wait for it than DB_QUEUE_LIMIT; retry after Retry-After",

@@ -1,12 +1,22 @@
 import { z } from "zod";
 import { badRequest } from "./errors.ts";
 
+/**
+ * A number in a path or query written as decimal digits only. Number() would also take "0x10", "1e3", "+2" and
+ * " 7", which no client means as a page or an id; those reach `schema` as strings and fail it.
+ */
+export function decimalInteger<T extends z.ZodNumber>(schema: T) {
+  return z.preprocess((v) => (typeof v === "string" && /^[0-9]{1,20}$/.test(v) ? Number(v) : v), schema);
+}
+
 /** Shared request-validation pieces: ids in paths, and parsing a body or query with a named field on failure. */
-export const idParam = z.coerce
-  .number({ error: "must be a positive integer" })
-  .max(Number.MAX_SAFE_INTEGER, "is too large")
-  .int("must be a positive integer")
-  .min(1, "must be a positive integer");
+export const idParam = decimalInteger(
+  z
+    .number({ error: "must be a positive integer" })
+    .max(Number.MAX_SAFE_INTEGER, "is too large")
+    .int("must be a positive integer")
+    .min(1, "must be a positive integer"),
+);
 
 /**
  * An object that accepts only `shape`'s keys. An unknown one is reported under its own name, with the names

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { strictFields } from "../http/validation.ts";
+import { decimalInteger, strictFields } from "../http/validation.ts";
 
 /** An offset of 16 hours or more: ISO 8601 allows up to ±23:59, PostgreSQL's timestamptz only ±15:59. */
 const OFFSET_BEYOND_POSTGRES = /[+-](1[6-9]|2\d):\d\d$/;
@@ -27,12 +27,13 @@ export const createMessageBody = strictFields({
 });
 
 export const threadQuery = strictFields({
-  limit: z.coerce
-    .number({ error: "must be an integer from 1 to 100" })
-    .int("must be an integer from 1 to 100")
-    .min(1, "must be an integer from 1 to 100")
-    .max(100, "must be an integer from 1 to 100")
-    .default(50),
+  limit: decimalInteger(
+    z
+      .number({ error: "must be an integer from 1 to 100" })
+      .int("must be an integer from 1 to 100")
+      .min(1, "must be an integer from 1 to 100")
+      .max(100, "must be an integer from 1 to 100"),
+  ).default(50),
   cursor: z.string().max(512, "is too long to be a cursor").optional(),
 });
 
