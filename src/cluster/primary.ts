@@ -119,11 +119,14 @@ async function stopWorkers(): Promise<void> {
       (worker) =>
         new Promise<void>((resolve) => {
           const kill = setTimeout(() => worker.process.kill("SIGKILL"), MAX_DRAIN_MS + 5_000);
-          worker.once("exit", () => {
+          const exited = () => {
             clearTimeout(kill);
             resolve();
-          });
-          worker.process.kill("SIGTERM");
+          };
+          worker.once("exit", exited);
+          // A worker stopped by the same signal (Ctrl-C reaches the whole process group) may be gone already.
+          if (worker.isDead()) exited();
+          else worker.process.kill("SIGTERM");
         }),
     ),
   );
