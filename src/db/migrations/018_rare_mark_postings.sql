@@ -33,8 +33,10 @@ CREATE FUNCTION post_characters(contact bigint, t text) RETURNS void LANGUAGE sq
   HAVING count(*) > 0
 $$;
 
--- Every contact's characters at once (the seed calls it after its bulk load, src/seed/load.ts).
-CREATE OR REPLACE FUNCTION fill_contact_characters() RETURNS void LANGUAGE sql AS $$
+-- Every contact's characters below code point `below` at once: all of them for the seed after its bulk load
+-- (src/seed/load.ts), the ASCII marks for the texts already here (017 posted their characters above ASCII).
+DROP FUNCTION fill_contact_characters();
+CREATE FUNCTION fill_contact_characters(below int DEFAULT 1114112) RETURNS void LANGUAGE sql AS $$
   INSERT INTO contact_characters (contact_id, characters)
   SELECT contact_id, array_agg(DISTINCT ch ORDER BY ch)
     FROM (SELECT contact_id, unnest(text_posted_characters(content_folded)) AS ch
@@ -42,19 +44,11 @@ CREATE OR REPLACE FUNCTION fill_contact_characters() RETURNS void LANGUAGE sql A
           UNION ALL
           SELECT id, unnest(text_posted_characters(name_folded))
             FROM contacts WHERE text_has_posted_characters(name)) c
+   WHERE ch < below
    GROUP BY contact_id
 $$;
 
--- The marks of the texts already there (017 posted their characters above ASCII).
-INSERT INTO contact_characters (contact_id, characters)
-SELECT contact_id, array_agg(DISTINCT ch ORDER BY ch)
-  FROM (SELECT contact_id, unnest(text_posted_characters(content_folded)) AS ch
-          FROM messages WHERE text_has_posted_characters(content)
-        UNION ALL
-        SELECT id, unnest(text_posted_characters(name_folded))
-          FROM contacts WHERE text_has_posted_characters(name)) c
- WHERE ch < 128
- GROUP BY contact_id;
+SELECT fill_contact_characters(128);
 
 -- The probe of a term holding a posted character reads only the contact's messages that hold one (a match must):
 -- a few per thread, where the timeline index would give it the whole thread ("j~" at 1M contacts: 2,262
