@@ -18,6 +18,8 @@ const envSchema = z.object({
   // HTTP worker processes sharing the port (node:cluster); 1 serves from the one process.
   WEB_CONCURRENCY: integer(1, 256).default(os.availableParallelism()),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  // Set when DATABASE_URL is a pooler in transaction mode (PgBouncer): session work goes here instead.
+  DATABASE_DIRECT_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   PG_DATA_DIR: z.string().min(1).default(".data/pg"),
   PG_PORT: integer(0, 65535).default(0),
   // Per pool (the app has two: the conversation list's and everything else's), shared out among the HTTP
@@ -62,6 +64,8 @@ export type Config = Readonly<{
   http: Readonly<{ host: string; port: number; workers: number }>;
   db: Readonly<{
     url: string | undefined;
+    /** A direct connection when `url` is a transaction pooler: migrations, the seed, background work. */
+    directUrl: string | undefined;
     dataDir: string;
     embeddedPort: number;
     poolSize: number;
@@ -97,12 +101,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid environment: ${problems.join("; ")}`);
   }
   const e = parsed.data;
+  if (e.DATABASE_DIRECT_URL && !e.DATABASE_URL) {
+    throw new ConfigError(
+      "Invalid environment: DATABASE_DIRECT_URL is set without DATABASE_URL: it names the direct way to the database DATABASE_URL reaches through a pooler",
+    );
+  }
   return Object.freeze({
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     http: Object.freeze({ host: e.HOST, port: e.PORT, workers: e.WEB_CONCURRENCY }),
     db: Object.freeze({
       url: e.DATABASE_URL,
+      directUrl: e.DATABASE_DIRECT_URL,
       dataDir: path.resolve(e.PG_DATA_DIR),
       embeddedPort: e.PG_PORT,
       poolSize: e.DB_POOL_SIZE,

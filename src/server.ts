@@ -1,6 +1,7 @@
 import cluster from "node:cluster";
 import type { Server } from "node:http";
 import { serveApi, warnIfOpen } from "./api.ts";
+import { startBackground } from "./background.ts";
 import { parseHelpOnly } from "./cli-options.ts";
 import { type Cluster, PRIMARY_POOL_SIZE, startCluster } from "./cluster/primary.ts";
 import { runWorker } from "./cluster/worker.ts";
@@ -9,6 +10,7 @@ import { type Database, openDatabase } from "./db/database.ts";
 import { reportHugePages } from "./db/huge-pages.ts";
 import { latestVersion, loadMigrations, migrate } from "./db/migrate.ts";
 import { createPool, type Pool } from "./db/pool.ts";
+import { useSessionDefaults } from "./db/session-defaults.ts";
 import { boundPort, drain } from "./http/listen.ts";
 import { onStop } from "./lifecycle.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -69,36 +71,43 @@ async function main(): Promise<void> {
 }
 
 async function start(config: Config, logger: Logger, running: Running): Promise<void> {
-  running.db = await openDatabase(config, logger);
+  const db = await openDatabase(config, logger);
+  running.db = db;
   const clustered = config.http.workers > 1;
-  const poolSize = clustered ? PRIMARY_POOL_SIZE : config.db.poolSize;
-  const options = {
-    url: running.db.url,
-    logger,
-    size: poolSize,
-    statementTimeoutMs: config.db.statementTimeoutMs,
-  };
-  const pool = createPool(options);
+  const base = { logger, statementTimeoutMs: config.db.statementTimeoutMs };
+  // This process's own connections, direct: migrations and the seed, then the requests too unless a cluster's
+  // workers or a pooler serve them (then only the background work).
+  const ownsRequests = !clustered && !db.throughPooler;
+  const pool = createPool({
+    ...base,
+    url: db.directUrl,
+    size: ownsRequests ? config.db.poolSize : PRIMARY_POOL_SIZE,
+  });
   running.pools = [pool];
   const migrations = await loadMigrations();
   await migrate(pool, logger, migrations);
   await reportHugePages(pool, logger);
-  if (config.seed.onStart) await seedIfEmpty(running.db.url, config.seed, logger);
+  if (db.throughPooler) await useSessionDefaults(pool, db.url, config.db.statementTimeoutMs, logger);
+  if (config.seed.onStart) await seedIfEmpty(db.directUrl, config.seed, logger);
   warnIfOpen(config, logger);
   if (clustered) {
-    running.cluster = await startCluster(config, logger, { databaseUrl: running.db.url, pool });
+    const target = { databaseUrl: db.url, throughPooler: db.throughPooler, pool };
+    running.cluster = await startCluster(config, logger, target);
     logger.info(`Inbox listening on ${await running.cluster.listening}`);
     return;
   }
-  const listPool = createPool({ ...options, plans: "generic" });
-  running.pools.push(listPool);
-  const services = await createServices({ pool, listPool }, logger, {
+  const requests = { ...base, url: db.url, size: config.db.poolSize, throughPooler: db.throughPooler };
+  const requestPool = ownsRequests ? pool : createPool(requests);
+  const listPool = createPool({ ...requests, plans: "generic" });
+  running.pools.push(...(ownsRequests ? [listPool] : [requestPool, listPool]));
+  const services = await createServices({ pool: requestPool, listPool }, logger, {
     cursorSecret: config.cursorSecret,
     warmCache: config.db.warmCache,
+    background: ownsRequests ? undefined : startBackground(pool, logger, { warmCache: config.db.warmCache }),
   });
   running.stopBackground = services.stop;
   const latestMigration = latestVersion(migrations);
-  running.server = await serveApi(config, logger, { pool, services, latestMigration });
+  running.server = await serveApi(config, logger, { pool: requestPool, services, latestMigration });
   logger.info(`Inbox listening on http://${config.http.host}:${boundPort(running.server)}`);
 }
 

@@ -13,6 +13,17 @@ describe("configuration", () => {
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.db));
   });
 
+  test("DATABASE_DIRECT_URL beside DATABASE_URL: the pooler's bypass", () => {
+    const db = loadConfig({
+      DATABASE_URL: "postgresql://pgbouncer:6432/inbox",
+      DATABASE_DIRECT_URL: "postgresql://db:5432/inbox",
+    }).db;
+    assert.deepEqual(
+      [db.url, db.directUrl],
+      ["postgresql://pgbouncer:6432/inbox", "postgresql://db:5432/inbox"],
+    );
+  });
+
   test("an empty value means the default", () => {
     assert.equal(loadConfig({ PORT: "", DATABASE_URL: "" }).http.port, 3000);
   });
@@ -21,6 +32,7 @@ describe("configuration", () => {
     ["PORT", "eighty"],
     ["PORT", "70000"],
     ["DATABASE_URL", "mysql://localhost/db"],
+    ["DATABASE_DIRECT_URL", "postgresql://db:5432/inbox"], // without DATABASE_URL, it has nothing to bypass
     ["DB_POOL_SIZE", "0"],
     ["LOG_LEVEL", "loud"],
     ["SEED_ON_START", "maybe"],

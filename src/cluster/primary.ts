@@ -24,10 +24,10 @@ export const PRIMARY_POOL_SIZE = 2;
 export async function startCluster(
   config: Config,
   logger: Logger,
-  { databaseUrl, pool }: { databaseUrl: string; pool: Pool },
+  { databaseUrl, throughPooler, pool }: { databaseUrl: string; throughPooler: boolean; pool: Pool },
 ): Promise<Cluster> {
   const workers = config.http.workers;
-  const poolSize = await workerPoolSize(pool, config);
+  const poolSize = await workerPoolSize(pool, config, throughPooler);
   const cursorSecret = config.cursorSecret ?? randomBytes(32).toString("hex");
   if (!config.cursorSecret) logger.warn("CURSOR_SECRET is not set: cursors will not survive a restart");
   let sample: SearchSample | undefined;
@@ -67,7 +67,7 @@ export async function startCluster(
     const worker = cluster.fork();
     worker.on("message", (message: FromWorker) => {
       if (message.type !== "listening-for-start") return;
-      send(worker, { type: "start", databaseUrl, poolSize, cursorSecret });
+      send(worker, { type: "start", databaseUrl, throughPooler, poolSize, cursorSecret });
       if (sample) send(worker, { type: "sample", sample });
       send(worker, { type: "cache", progress: background.cache.progress() });
     });
@@ -137,9 +137,11 @@ async function stopWorkers(): Promise<void> {
  * primary's own must fit in what PostgreSQL accepts, whatever WEB_CONCURRENCY says; if they cannot, the start
  * stops with the numbers rather than failing on connections later.
  */
-async function workerPoolSize(pool: Pool, config: Config): Promise<number> {
+async function workerPoolSize(pool: Pool, config: Config, throughPooler: boolean): Promise<number> {
   const workers = config.http.workers;
   const perWorker = Math.max(1, Math.ceil(config.db.poolSize / workers));
+  // A pooler's own pool sizes bound the server connections, whatever the clients open.
+  if (throughPooler) return perWorker;
   const { rows } = await pool.query<{ allowed: number; used: number }>(
     `SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int
               - coalesce(current_setting('reserved_connections', true)::int, 0) AS allowed,

@@ -37,6 +37,7 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     logger,
     size: start.poolSize,
     statementTimeoutMs: config.db.statementTimeoutMs,
+    throughPooler: start.throughPooler,
   };
   const pool = createPool(options);
   const listPool = createPool({ ...options, plans: "generic" });

@@ -22,13 +22,18 @@ export function cancelOnAbort(client: pg.PoolClient, signal: AbortSignal | undef
   return () => signal.removeEventListener("abort", cancel);
 }
 
+const CANCEL_WAIT_MS = 5_000;
+
 function sendCancel({ processID, secretKey, host, port }: BackendKey): void {
   const connection = new pg.Connection() as CancelConnection;
   // Best effort: if the server is gone, so is the query.
   connection.on("error", () => {});
   connection.on("connect", () => {
     connection.cancel(processID, secretKey);
-    connection.end();
+    // The server (or pooler) hangs up once it has handled the request, and libpq waits for that: a client that
+    // hangs up first can crash PgBouncer 1.18 ("bad client state", pgbouncer/pgbouncer#801).
+    const giveUp = setTimeout(() => connection.end(), CANCEL_WAIT_MS).unref();
+    connection.once("end", () => clearTimeout(giveUp));
   });
   if (host.startsWith("/")) connection.connect(`${host}/.s.PGSQL.${port}`);
   else connection.connect(port, host);

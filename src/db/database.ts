@@ -7,13 +7,22 @@ import { startEmbedded } from "./embedded.ts";
 import { DatabaseStartError } from "./errors.ts";
 import { type ServerProfile, serverSettings } from "./settings.ts";
 
-/** A reachable database: its URL, and how to release what `openDatabase` started. */
-export type Database = { url: string; embedded: boolean; close(): Promise<void> };
+/**
+ * A reachable database and how to release what `openDatabase` started. `url` serves requests; `directUrl`
+ * reaches the same database without a pooler (the same URL unless `throughPooler`).
+ */
+export type Database = {
+  url: string;
+  directUrl: string;
+  throughPooler: boolean;
+  embedded: boolean;
+  close(): Promise<void>;
+};
 
 const EMBEDDED_DATABASE = "inbox";
 
 /**
- * `DATABASE_URL` set: wait for that server (bounded retries with backoff).
+ * `DATABASE_URL` set: wait for that server, and for `DATABASE_DIRECT_URL` if set (bounded retries with backoff).
  * Not set: start the embedded server and make sure the `inbox` database exists.
  */
 export async function openDatabase(
@@ -21,10 +30,12 @@ export async function openDatabase(
   logger: Logger,
   profile: ServerProfile = "service",
 ): Promise<Database> {
-  const { url, dataDir, embeddedPort, connectRetries } = config.db;
+  const { url, directUrl, dataDir, embeddedPort, connectRetries } = config.db;
   if (url) {
-    await waitUntilReachable(url, connectRetries, logger);
-    return { url, embedded: false, close: async () => {} };
+    await waitUntilReachable(url, connectRetries, logger, { sessionSettings: !directUrl });
+    if (directUrl) await waitUntilReachable(directUrl, connectRetries, logger, { sessionSettings: true });
+    const direct = { directUrl: directUrl ?? url, throughPooler: directUrl !== undefined };
+    return { url, ...direct, embedded: false, close: async () => {} };
   }
   const server = await startEmbedded({
     dataDir,
@@ -38,7 +49,8 @@ export async function openDatabase(
     await server.stop();
     throw error;
   }
-  return { url: withDatabase(server.url, EMBEDDED_DATABASE), embedded: true, close: server.stop };
+  const inbox = withDatabase(server.url, EMBEDDED_DATABASE);
+  return { url: inbox, directUrl: inbox, throughPooler: false, embedded: true, close: server.stop };
 }
 
 export function withDatabase(url: string, database: string): string {
@@ -61,16 +73,36 @@ export async function createDatabaseIfMissing(serverUrl: string, name: string, t
   }
 }
 
-async function waitUntilReachable(url: string, retries: number, logger: Logger): Promise<void> {
+/**
+ * `sessionSettings`: connect as the pools will, with start-up settings, so that a pooler which refuses them
+ * (PgBouncer: "unsupported startup parameter") is named at once instead of failing the first query.
+ */
+async function waitUntilReachable(
+  url: string,
+  retries: number,
+  logger: Logger,
+  { sessionSettings }: { sessionSettings: boolean },
+): Promise<void> {
   const host = new URL(url).host;
   for (let attempt = 0; ; attempt++) {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
+    const client = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: 3_000,
+      ...(sessionSettings ? { options: "-c timezone=UTC" } : {}),
+    });
     try {
       await client.connect();
       await client.end();
       return;
     } catch (error) {
       await client.end().catch(() => {});
+      if (/unsupported startup parameter/.test((error as Error).message)) {
+        throw new DatabaseStartError(
+          `${host} refuses start-up settings (${(error as Error).message}): it looks like a pooler such as ` +
+            "PgBouncer. Set DATABASE_DIRECT_URL to a direct connection to the same database, and requests go " +
+            "through DATABASE_URL in transaction pooling mode",
+        );
+      }
       if (attempt >= retries) {
         throw new DatabaseStartError(
           `cannot reach PostgreSQL at ${host} after ${attempt + 1} attempts: ${(error as Error).message}`,

@@ -1,7 +1,9 @@
 import type { AddressInfo } from "node:net";
 import { after, before } from "node:test";
+import { startBackground } from "../../src/background.ts";
 import { latestVersion, loadMigrations } from "../../src/db/migrate.ts";
 import { createPool } from "../../src/db/pool.ts";
+import { useSessionDefaults } from "../../src/db/session-defaults.ts";
 import { createApp } from "../../src/http/app.ts";
 import { createHttpServer } from "../../src/http/server.ts";
 import { createServices, type Services } from "../../src/services.ts";
@@ -30,25 +32,35 @@ const OPEN: Security = {
   loopbackOnly: true,
 };
 
+/**
+ * `throughPooler`: the request pools reach the database by this URL, a transaction pooler, with the role's
+ * session defaults set as `npm start` sets them; the background work stays on the direct `db.pool`.
+ */
+export type TestServerOptions = { throughPooler?: string; statementTimeoutMs?: number };
+
 export async function startTestServer(
   db: TestDatabase,
   security: Partial<Security> = {},
+  { throughPooler, statementTimeoutMs = 30_000 }: TestServerOptions = {},
 ): Promise<TestServer> {
-  const listPool = createPool({
-    url: db.url,
-    size: 4,
-    statementTimeoutMs: 30_000,
+  const requests = {
+    url: throughPooler ?? db.url,
+    statementTimeoutMs,
     logger: testLogger,
-    plans: "generic",
-  });
-  const services = await createServices({ pool: db.pool, listPool }, testLogger, {
+    throughPooler: throughPooler !== undefined,
+  };
+  if (throughPooler) await useSessionDefaults(db.pool, throughPooler, statementTimeoutMs, testLogger);
+  const pool = throughPooler ? createPool({ ...requests, size: 8 }) : db.pool;
+  const listPool = createPool({ ...requests, size: 4, plans: "generic" });
+  const services = await createServices({ pool, listPool }, testLogger, {
     cursorSecret: "test-secret-test-secret",
     warmCache: true,
+    background: throughPooler ? startBackground(db.pool, testLogger, { warmCache: true }) : undefined,
   });
   // Start-up work done before any test runs: a warm-up still reading relations would meet a test's locks.
   await Promise.all([services.ready, services.cache.done]);
   const app = createApp({
-    pool: db.pool,
+    pool,
     logger: testLogger,
     latestMigration: latestVersion(await loadMigrations()),
     services,
@@ -65,7 +77,10 @@ export async function startTestServer(
     close: () =>
       new Promise((resolve) => {
         services.stop();
-        server.close(() => services.cache.done.then(() => listPool.end()).then(() => resolve()));
+        const pools = pool === db.pool ? [listPool] : [pool, listPool];
+        server.close(() =>
+          services.cache.done.then(() => Promise.all(pools.map((p) => p.end()))).then(() => resolve()),
+        );
         server.closeAllConnections();
       }),
   };
