@@ -28,6 +28,7 @@ type Case = { title: string; sql: string; values: unknown[]; rollback?: boolean 
 /** The index plan's keys come from the search sample, as the server chooses them (index-keys.ts). */
 const cases = (sample: SearchSample): Case[] => [
   { title: "List, page 1", sql: STATEMENTS.list, values: [...FROM_START, 50, 0] },
+  { title: "Unread list, page 1", sql: STATEMENTS.listUnread, values: [...FROM_START, 50, 0] },
   { title: "List, page 2,000 (OFFSET 99,950)", sql: STATEMENTS.list, values: [...FROM_START, 50, 99_950] },
   ...searchCase("Search walk, very common word", "walk", "the", 0),
   ...searchCase("Search index, a phrase of common trigrams", "index", "thats the case", 0, sample),

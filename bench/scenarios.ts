@@ -33,6 +33,8 @@ export async function buildScenarios(
       name: "cursor at depth",
       path: await cursorAt(Math.min(50 * 999, Math.floor(conversations / 2))),
     },
+    { group: "list", name: "unread page 1", path: "/conversations?unread=true" },
+    { group: "list", name: "unread page 10", path: "/conversations?unread=true&page=10" },
   ];
   if (deepestPage < lastPage) {
     scenarios.push({

@@ -14,12 +14,13 @@ const ctx = testServerForFile();
 
 /**
  * 16 writers hammer 4 shared contacts with inserts (random, repeated and current timestamps, so back-dated
- * messages and exact ties happen) mixed with deletes of messages they wrote, possibly each contact's latest.
- * Meanwhile the background repair recomputes the signatures the deletes left inexact. Afterwards every
- * last-message pointer must equal the true latest, every signature must cover its contact's messages (and equal
- * them where marked exact), and the list must equal the oracle.
+ * messages and exact ties happen) mixed with deletes of messages they wrote, possibly each contact's latest,
+ * and read marks (up to the latest, or up to one of their messages). Meanwhile the background repair
+ * recomputes the signatures the deletes left inexact. Afterwards every last-message pointer must equal the
+ * true latest, every unread count the inbound messages past its marker, every signature must cover its
+ * contact's messages (and equal them where marked exact), and the list must equal the oracle.
  */
-test("concurrent inserts and deletes keep every conversation exact", async () => {
+test("concurrent inserts, deletes and read marks keep every conversation exact", async () => {
   const contacts: number[] = [];
   for (let i = 0; i < SHARED_CONTACTS; i++) {
     const res = await ctx.server.send("POST", "/contacts", {
@@ -32,8 +33,20 @@ test("concurrent inserts and deletes keep every conversation exact", async () =>
   const writer = async (seed: number) => {
     const random = createRandom(seed);
     const mine: number[] = [];
+    const contactOf = new Map<number, number>();
     let failures = 0;
     for (let op = 0; op < OPERATIONS_PER_WRITER; op++) {
+      if (random.chance(0.1)) {
+        const upTo = mine.length > 0 && random.chance(0.5) ? mine[random.int(mine.length)] : undefined;
+        const contact = upTo ? contactOf.get(upTo) : contacts[random.int(contacts.length)];
+        const res = await ctx.server.send(
+          "POST",
+          `/contacts/${contact}/read`,
+          upTo ? { message_id: upTo } : {},
+        );
+        if (res.status !== 200) failures++;
+        continue;
+      }
       if (mine.length > 0 && random.chance(0.2)) {
         const [id] = mine.splice(random.int(mine.length), 1);
         const res = await ctx.server.send("DELETE", `/messages/${id}`);
@@ -46,13 +59,15 @@ test("concurrent inserts and deletes keep every conversation exact", async () =>
         direction: random.chance(0.5) ? "inbound" : "outbound",
       };
       if (random.chance(0.7)) body.timestamp = times[random.int(times.length)] as string;
-      const res = await ctx.server.send(
-        "POST",
-        `/contacts/${contacts[random.int(contacts.length)]}/messages`,
-        body,
-      );
-      if (res.status === 201) mine.push((res.body as { message_id: number }).message_id);
-      else failures++;
+      const contact = contacts[random.int(contacts.length)] as number;
+      const res = await ctx.server.send("POST", `/contacts/${contact}/messages`, body);
+      if (res.status !== 201) {
+        failures++;
+        continue;
+      }
+      const id = (res.body as { message_id: number }).message_id;
+      mine.push(id);
+      contactOf.set(id, contact);
     }
     return failures;
   };
@@ -145,6 +160,53 @@ test("deleting the latest while an older message is being deleted never points a
     await a.query("COMMIT");
     await deleting;
     assert.equal(await pointer(contact), ids[0]);
+  } finally {
+    release();
+  }
+});
+
+const unread = async (contact: number) =>
+  (await ctx.db.pool.query("SELECT unread_count AS n FROM contacts WHERE id = $1", [contact])).rows[0]?.n;
+
+test("a read mark waiting for an insert's lock counts the message that insert commits", async () => {
+  const { contact, ids } = await contactWithMessages(["2025-01-01T00:00:00Z", "2025-02-01T00:00:00Z"]);
+  const { a, b, release } = await twoSessions();
+  try {
+    await a.query("BEGIN");
+    await a.query(
+      `INSERT INTO messages (contact_id, content, direction, "timestamp") VALUES ($1, 'n', 'inbound', '2025-03-01T00:00:00Z')`,
+      [contact],
+    );
+    const marking = b.query<{ unread_count: number }>("SELECT unread_count FROM mark_read($1, $2)", [
+      contact,
+      ids[0],
+    ]);
+    await new Promise((r) => setTimeout(r, 200));
+    await a.query("COMMIT");
+    assert.equal((await marking).rows[0]?.unread_count, 2);
+    assert.equal(await unread(contact), 2);
+  } finally {
+    release();
+  }
+});
+
+test("an insert waiting for a read mark's lock counts itself against the new marker", async () => {
+  const { contact, ids } = await contactWithMessages(["2025-01-01T00:00:00Z", "2025-02-01T00:00:00Z"]);
+  const { a, b, release } = await twoSessions();
+  try {
+    await a.query("BEGIN");
+    await a.query("SELECT mark_read($1, $2)", [contact, ids[1]]);
+    // Back-dated before the new marker (read), and after it (unread).
+    const inserting = b.query(
+      `INSERT INTO messages (contact_id, content, direction, "timestamp")
+       VALUES ($1, 'old', 'inbound', '2025-01-15T00:00:00Z'), ($1, 'new', 'inbound', '2025-03-01T00:00:00Z')`,
+      [contact],
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    await a.query("COMMIT");
+    await inserting;
+    assert.equal(await unread(contact), 1);
+    assert.equal(await countWrongPointers(ctx.db.pool, { contacts: [contact] }), 0);
   } finally {
     release();
   }

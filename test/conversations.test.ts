@@ -308,8 +308,8 @@ describe("GET /conversations rejects bad input with a 400 naming the parameter",
     assert.equal(await detail("page=0"), "page: must be a positive integer");
     assert.equal(
       await detail("color=blue&size=2"),
-      "color: is not accepted here (accepted: page, limit, searchValue, cursor); " +
-        "size: is not accepted here (accepted: page, limit, searchValue, cursor)",
+      "color: is not accepted here (accepted: page, limit, searchValue, cursor, unread); " +
+        "size: is not accepted here (accepted: page, limit, searchValue, cursor, unread)",
     );
   });
 

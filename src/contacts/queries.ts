@@ -1,5 +1,8 @@
+import { sqlstate } from "../db/errors.ts";
 import type { Pool } from "../db/pool.ts";
-import { conflict, notFound } from "../http/errors.ts";
+import { ConflictError, InvalidInputError, NotFoundError } from "../errors.ts";
+
+export type ReadMarker = { contact_id: number; read_up_to_message_id: number | null; unread_count: number };
 
 export type Contact = {
   id: number;
@@ -21,17 +24,37 @@ export function createContactQueries(pool: Pool) {
   const one = async (sql: string, values: unknown[]): Promise<Contact> => {
     try {
       const { rows } = await pool.query<Contact>(sql, values);
-      if (!rows[0]) throw notFound("contact");
+      if (!rows[0]) throw new NotFoundError("contact");
       return rows[0];
     } catch (error) {
       const e = error as { code?: string; constraint?: string };
       if (e.code === "23505" && e.constraint === PHONE_UNIQUE) {
-        throw conflict("phone_number: a contact with this phone number already exists");
+        throw new ConflictError("phone_number: a contact with this phone number already exists");
       }
       throw error;
     }
   };
   return {
+    /** Moves the read marker and recounts the unread messages past it, exactly (mark_read, migration 019). */
+    async markRead(id: number, upTo: number | undefined): Promise<ReadMarker> {
+      try {
+        const { rows } = await pool.query<{ unread_count: number; read_up_to_id: number | null }>(
+          "SELECT unread_count, read_up_to_id FROM mark_read($1, $2)",
+          [id, upTo ?? null],
+        );
+        if (!rows[0]) throw new NotFoundError("contact");
+        return {
+          contact_id: id,
+          read_up_to_message_id: rows[0].read_up_to_id,
+          unread_count: rows[0].unread_count,
+        };
+      } catch (error) {
+        if (sqlstate(error) === "23503" && (error as { column?: string }).column === "message_id") {
+          throw new InvalidInputError("message_id", `is not a message of contact ${id}`);
+        }
+        throw error;
+      }
+    },
     get: (id: number) =>
       one(
         `SELECT c.id, c.name, c.phone_number, ${LAST_MESSAGE}

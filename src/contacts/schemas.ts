@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { strictFields } from "../http/validation.ts";
+import { idParam, strictFields } from "../http/validation.ts";
 
 const PHONE_CHARACTERS = /^\+?[\d\s().-]+$/;
 
@@ -30,6 +30,15 @@ export const patchContactBody = strictFields({
 }).refine((b) => b.name !== undefined || b.phone_number !== undefined, {
   message: "give name, phone_number or both",
   path: ["body"],
+});
+
+/** POST /contacts/:id/read: read up to one of the contact's messages, or (no message_id) up to its latest. */
+export const markReadBody = strictFields({ message_id: idParam.optional() });
+
+export const readMarkerResponse = z.object({
+  contact_id: z.number().int(),
+  read_up_to_message_id: z.number().int().nullable(),
+  unread_count: z.number().int(),
 });
 
 export const contactResponse = z.object({

@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { badRequest } from "../http/errors.ts";
+import { InvalidInputError } from "../errors.ts";
 
 /**
  * Keyset cursors: the (timestamp, id) of the last row shown, bound to a scope (the search it came from, or
@@ -37,7 +37,7 @@ export function createCursorCodec(secret: string): CursorCodec {
       const expected = sign(payload);
       const given = Buffer.from(signature, "base64url");
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        throw badRequest("cursor", "is not a cursor this server issued (malformed or altered)");
+        throw new InvalidInputError("cursor", "is not a cursor this server issued (malformed or altered)");
       }
       const [at, id, key] = JSON.parse(Buffer.from(payload, "base64url").toString()) as [
         string,
@@ -45,9 +45,13 @@ export function createCursorCodec(secret: string): CursorCodec {
         string,
       ];
       if (key !== scopeKey(scope)) {
-        throw badRequest("cursor", "belongs to a different search or thread; start again without a cursor");
+        throw new InvalidInputError(
+          "cursor",
+          "belongs to a different search or thread; start again without a cursor",
+        );
       }
-      if (!TIMESTAMP.test(at) || !Number.isSafeInteger(id)) throw badRequest("cursor", "is malformed");
+      if (!TIMESTAMP.test(at) || !Number.isSafeInteger(id))
+        throw new InvalidInputError("cursor", "is malformed");
       return { at, id };
     },
   };

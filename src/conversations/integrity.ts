@@ -7,15 +7,22 @@ import type { Pool } from "../db/pool.ts";
  */
 export type ContactFilter = { contacts?: number[] };
 
-/** Contacts whose last-message pointer differs from their true latest message (no trigger, no pointer used). */
+/**
+ * Contacts whose last-message pointer differs from their true latest message, or whose unread count (019)
+ * differs from the inbound messages past their read marker (no trigger, no pointer used).
+ */
 export async function countWrongPointers(pool: Pool, { contacts }: ContactFilter = {}): Promise<number> {
   const { rows } = await pool.query<{ wrong: number }>(
     `SELECT count(*)::int AS wrong
        FROM contacts c
        LEFT JOIN LATERAL (SELECT m.id, m."timestamp" FROM messages m WHERE m.contact_id = c.id
                            ORDER BY m."timestamp" DESC, m.id DESC LIMIT 1) l ON true
+       CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM messages m
+                            WHERE m.contact_id = c.id
+                              AND is_unread(m.direction, m."timestamp", m.id, c.read_up_to_at, c.read_up_to_id)) u
       WHERE ($1::bigint[] IS NULL OR c.id = ANY ($1))
-        AND (c.last_message_id, c.last_message_at) IS DISTINCT FROM (l.id, l."timestamp")`,
+        AND ((c.last_message_id, c.last_message_at) IS DISTINCT FROM (l.id, l."timestamp")
+             OR c.unread_count <> u.n)`,
     [contacts ?? null],
   );
   return rows[0]?.wrong ?? 0;
@@ -109,7 +116,7 @@ export const checkPassed = (check: SampleCheck) => check.wrongPointers + check.w
 export function describeCheck(check: SampleCheck): string {
   const outcome = checkPassed(check)
     ? "all equal"
-    : `${check.wrongPointers} wrong pointers, ${check.wrongSummaries} wrong search structures`;
+    : `${check.wrongPointers} wrong pointers or unread counts, ${check.wrongSummaries} wrong search structures`;
   return (
     `integrity: ${check.checked.toLocaleString("en-US")} contacts (the ${check.newest} newest conversations and ` +
     `a random sample) against a recomputation, ${check.seconds.toFixed(1)} s: ${outcome}`

@@ -18,7 +18,14 @@ export type Page = {
 };
 
 /** `signal` aborts when the HTTP client goes away: the statement then running is cancelled. */
-export type PageRequest = { after: Position | null; offset: number; limit: number; signal?: AbortSignal };
+export type PageRequest = {
+  after: Position | null;
+  offset: number;
+  limit: number;
+  signal?: AbortSignal;
+  /** Only conversations with unread messages (the list only). */
+  unread?: boolean;
+};
 
 const sql = (file: string) => readSqlFile(new URL(`./sql/${file}`, import.meta.url));
 const inPage = (strategy: string) => sql("page.sql").replace("{{page}}", strategy.trim());
@@ -31,6 +38,7 @@ const strategy = (file: string): string =>
     strategy(`${name.replaceAll("_", "-")}.sql`).trim(),
   );
 const LIST = inPage(strategy("list.sql"));
+const LIST_UNREAD = inPage(strategy("list-unread.sql"));
 const SEARCH_WALK = inPage(strategy("search-walk.sql"));
 const SEARCH_WALK_COUNTED = inPage(strategy("search-walk-counted.sql"));
 const SEARCH_INDEX = inPage(strategy("search-index.sql"));
@@ -41,6 +49,7 @@ const SEARCH_CHARACTERS = inPage(strategy("search-characters.sql"));
 /** The full statements, for docs/plans.md (bench/explain.ts). */
 export const STATEMENTS = {
   list: LIST,
+  listUnread: LIST_UNREAD,
   searchWalk: SEARCH_WALK,
   searchWalkCounted: SEARCH_WALK_COUNTED,
   searchIndex: SEARCH_INDEX,
@@ -94,9 +103,10 @@ export function createConversationQueries(
     /** Identical list requests waiting for a connection share one statement and one page. */
     list(req: PageRequest): Promise<Page> {
       const values = keyset(req);
-      return sharedList(JSON.stringify(values), req.signal, async (client) => {
+      const [name, text] = req.unread ? ["conversations-unread", LIST_UNREAD] : ["conversations-list", LIST];
+      return sharedList(JSON.stringify([name, ...values]), req.signal, async (client) => {
         const started = performance.now();
-        const { rows } = await runQuery<PageRow>(client, { name: "conversations-list", text: LIST, values });
+        const { rows } = await runQuery<PageRow>(client, { name, text, values });
         return toPage(rows[0] as PageRow, req.limit, performance.now() - started, "list");
       });
     },

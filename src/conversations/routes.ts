@@ -17,6 +17,7 @@ export function conversationRoutes(queries: ConversationQueries, cursors: Cursor
       offset: ((query.page ?? 1) - 1) * query.limit,
       limit: query.limit,
       signal: clientGoneSignal(res),
+      unread: query.unread,
     };
     const page = term ? await queries.search(term, request) : await queries.list(request);
     res.setHeader("Server-Timing", `db;dur=${page.dbMs.toFixed(2)};desc="${page.plan}"`);
@@ -26,6 +27,7 @@ export function conversationRoutes(queries: ConversationQueries, cursors: Cursor
         cursor,
         limit: String(query.limit),
         ...(term ? { searchValue: search } : {}),
+        ...(query.unread ? { unread: "true" } : {}),
       });
       res.setHeader("X-Next-Cursor", cursor);
       res.setHeader("Link", `</conversations?${next}>; rel="next"`);

@@ -45,10 +45,22 @@ export const conversationsQuery = strictFields({
     .max(512, "is too long to be a cursor")
     .optional()
     .openapi({ description: "The `X-Next-Cursor` of the previous page; continues right after it." }),
-}).refine((q) => !(q.page !== undefined && q.cursor !== undefined), {
-  message: "use either page or cursor, not both",
-  path: ["page"],
-});
+  unread: z
+    .enum(["true", "false"], { error: "must be true or false" })
+    .transform((v) => v === "true")
+    .optional()
+    .openapi({
+      description: "`true`: only conversations with unread inbound messages (`unread_count` > 0).",
+    }),
+})
+  .refine((q) => !(q.page !== undefined && q.cursor !== undefined), {
+    message: "use either page or cursor, not both",
+    path: ["page"],
+  })
+  .refine((q) => !(q.unread && q.searchValue), {
+    message: "cannot be combined with searchValue yet: search all conversations, or list the unread ones",
+    path: ["unread"],
+  });
 
 const messageFields = {
   message_id: z.number().int(),
@@ -63,6 +75,9 @@ export const conversation = z
     contact_id: z.number().int(),
     name: z.string(),
     phone_number: z.string(),
+    unread_count: z.number().int().openapi({
+      description: "Inbound messages after the contact's read marker (`POST /contacts/{id}/read` moves it).",
+    }),
     match: z.object(messageFields).optional().openapi({
       description: "With searchValue, when message content matched: the most recent matching message.",
     }),

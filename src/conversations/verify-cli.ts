@@ -7,7 +7,7 @@ import { checkPassed, checkSample, DEFAULT_CHECK, describeCheck } from "./integr
 const HELP = `Usage: npm run verify -- [options]
 
 Compares a sample of contacts with the database's own recomputation from their messages: the last-message
-pointer, the content signature and whether it is marked exact, the trigram bloom, the signature posting list and
+pointer, the unread count, the content signature and whether it is marked exact, the trigram bloom, the signature posting list and
 the name/number search row. Run it after a seed or an ingest run on a large data set (the seed and the
 benchmark's ingest end with the same check). It applies pending migrations first, as npm start does, then only
 reads. The database is DATABASE_URL, or the embedded server.

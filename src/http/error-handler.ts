@@ -2,8 +2,9 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import type pg from "pg";
 import { ZodError, type z } from "zod";
 import { isConnectionFailure, sqlstate } from "../db/errors.ts";
+import { ConflictError, InvalidInputError, NotFoundError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { HttpError, notFound, unavailable } from "./errors.ts";
+import { badRequest, conflict, HttpError, notFound, unavailable } from "./errors.ts";
 
 /**
  * Every error reaches the client as RFC 9457 problem+json naming the problem; user input never causes a 500.
@@ -59,11 +60,11 @@ const SQLSTATE: Record<string, (error: pg.DatabaseError) => HttpError> = {
   // Connection exception, and shutdown, crash or starting up: the database is away for now.
   "08": databaseAway,
   "57P": databaseAway,
-  "23505": () => new HttpError(409, "conflict", "a record with the same unique value already exists"),
+  "23505": () => conflict("a record with the same unique value already exists"),
   "23503": () => notFound("referenced record"),
   "23502": invalidValue("a required value is missing"),
   "23514": invalidValue("a value is outside the range the database accepts"),
-  "23": () => new HttpError(409, "conflict", "the write breaks an integrity rule of the stored data"),
+  "23": () => conflict("the write breaks an integrity rule of the stored data"),
   "22001": invalidValue("a value is too long"),
   "22003": invalidValue("a number is out of range"),
   "22007": invalidValue("a date or time is not valid"),
@@ -131,8 +132,18 @@ function firstPerField(details: FieldError[]): FieldError[] {
   return details.filter((d, i) => details.findIndex((o) => o.field === d.field) === i);
 }
 
+/** The domain's errors (src/errors.ts), which know nothing of HTTP. */
+function fromDomain(error: unknown): HttpError | undefined {
+  if (error instanceof InvalidInputError) return badRequest(error.field, error.reason);
+  if (error instanceof NotFoundError) return notFound(error.what);
+  if (error instanceof ConflictError) return conflict(error.message);
+  return undefined;
+}
+
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  const domain = fromDomain(error);
+  if (domain) return domain;
   if (error instanceof ZodError) {
     const details = firstPerField(error.issues.flatMap(issueDetails));
     return new HttpError(

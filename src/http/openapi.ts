@@ -2,7 +2,13 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteaso
 import { Router } from "express";
 import swaggerUi from "swagger-ui-express";
 import { z } from "zod";
-import { contactResponse, createContactBody, patchContactBody } from "../contacts/schemas.ts";
+import {
+  contactResponse,
+  createContactBody,
+  markReadBody,
+  patchContactBody,
+  readMarkerResponse,
+} from "../contacts/schemas.ts";
 import { conversation, conversationsQuery, problem } from "../conversations/schemas.ts";
 import { createMessageBody, messageResponse, threadQuery } from "../messages/schemas.ts";
 import { idParam } from "./validation.ts";
@@ -96,6 +102,22 @@ const OPERATIONS: Operation[] = [
     request: { params: id, ...body(patchContactBody) },
     responses: { 200: json("The contact", contactResponse) },
     problems: [400, 404, 409, ...ANY_BODY],
+  },
+  {
+    method: "post",
+    path: "/contacts/{id}/read",
+    operationId: "markRead",
+    tags: ["contacts"],
+    summary: "Mark a conversation read, up to one of its messages or (no body) up to its latest",
+    description:
+      "Moves the contact's read marker and answers the inbound messages still unread after it. An earlier " +
+      "message marks the later ones unread again.",
+    request: {
+      params: id,
+      body: { content: { "application/json": { schema: markReadBody } }, required: false },
+    },
+    responses: { 200: json("The read marker and what is unread past it", readMarkerResponse) },
+    problems: [400, 404, ...ANY_BODY],
   },
   {
     method: "post",

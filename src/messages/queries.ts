@@ -3,7 +3,7 @@ import { createBatcher } from "../db/batcher.ts";
 import { isValueError, sqlstate } from "../db/errors.ts";
 import type { Pool } from "../db/pool.ts";
 import { readSqlFile } from "../db/sql-file.ts";
-import { notFound } from "../http/errors.ts";
+import { NotFoundError } from "../errors.ts";
 
 export type Message = {
   message_id: number;
@@ -72,7 +72,7 @@ export function createMessageQueries(pool: Pool) {
      */
     async add(message: NewMessage): Promise<Message> {
       const row = await insert(message);
-      if (!row) throw notFound("contact");
+      if (!row) throw new NotFoundError("contact");
       if (row instanceof Error) throw row;
       return row;
     },
@@ -80,7 +80,7 @@ export function createMessageQueries(pool: Pool) {
     /** The trigger points the contact at its previous message, or at none. */
     async remove(messageId: number): Promise<void> {
       const { rowCount } = await pool.query("DELETE FROM messages WHERE id = $1", [messageId]);
-      if (rowCount === 0) throw notFound("message");
+      if (rowCount === 0) throw new NotFoundError("message");
     },
 
     /**
@@ -97,7 +97,7 @@ export function createMessageQueries(pool: Pool) {
           LIMIT $4`,
         [contactId, after?.at ?? "infinity", after?.id ?? Number.MAX_SAFE_INTEGER, limit],
       );
-      if (rows.length === 0 && !(await contactExists(pool, contactId))) throw notFound("contact");
+      if (rows.length === 0 && !(await contactExists(pool, contactId))) throw new NotFoundError("contact");
       const last = rows.at(-1);
       return {
         dbMs: performance.now() - started,

@@ -28,12 +28,22 @@ export type Dataset = {
   plan: MessagePlan;
 };
 
-/** What streaming the messages learnt about the contacts. */
+/** What streaming the messages learnt about the contacts (message numbers are ids: 1-based, in time order). */
 type Learnt = {
   summaries: ContactSummaries;
   lastMessage: Int32Array;
+  /** Each contact's latest outbound message (0: none), and how many inbound ones came after it. */
+  lastOutbound: Int32Array;
+  inboundSince: Int32Array;
   distinct: DistinctCounter;
 };
+
+/**
+ * The read markers a seeded inbox starts with: a conversation whose latest message is inbound and came within
+ * this long of the newest message is unread since the contact's last outbound message; every other one is read
+ * up to its latest. Agents answer; what waits for them is recent.
+ */
+const UNREAD_WINDOW_SECONDS = 2 * 86_400;
 
 const ROWS_PER_CHUNK = 5_000;
 
@@ -55,6 +65,8 @@ export async function loadDataset(client: pg.PoolClient, data: Dataset, progress
     learnt = {
       summaries: createContactSummaries(data.names.length),
       lastMessage: new Int32Array(data.names.length + 1),
+      lastOutbound: new Int32Array(data.names.length + 1),
+      inboundSince: new Int32Array(data.names.length + 1),
       distinct: createDistinctCounter(total),
     };
     const time = timestampFormatter(data.plan.epochSeconds);
@@ -93,8 +105,8 @@ export async function loadDataset(client: pg.PoolClient, data: Dataset, progress
 }
 
 const messagesCopy = `COPY messages (id, contact_id, content, direction, "timestamp") FROM STDIN WITH (FREEZE)`;
-const contactsCopy = `COPY contacts (id, name, phone_number, content_signature, last_message_id, last_message_at)
-  FROM STDIN WITH (FREEZE)`;
+const contactsCopy = `COPY contacts (id, name, phone_number, content_signature, last_message_id, last_message_at,
+  read_up_to_id, read_up_to_at, unread_count) FROM STDIN WITH (FREEZE)`;
 const trigramsCopy = "COPY contact_trigrams (contact_id, bloom) FROM STDIN WITH (FREEZE)";
 const postingsCopy = "COPY contact_signature_bits (contact_id, bits) FROM STDIN WITH (FREEZE)";
 
@@ -136,6 +148,12 @@ function messageRows(data: Dataset, learnt: Learnt, time: TimeFormatter, tick: (
       learnt.summaries.add(contactId, text);
       learnt.distinct.add(text);
       learnt.lastMessage[contactId] = i + 1;
+      if (plan.outbound[i]) {
+        learnt.lastOutbound[contactId] = i + 1;
+        learnt.inboundSince[contactId] = 0;
+      } else {
+        learnt.inboundSince[contactId] = (learnt.inboundSince[contactId] as number) + 1;
+      }
       const direction = plan.outbound[i] ? "outbound" : "inbound";
       return `${i + 1}\t${contactId}\t${escapeCopyText(text)}\t${direction}\t${time(plan.offsetSeconds[i] as number)}\n`;
     },
@@ -144,15 +162,21 @@ function messageRows(data: Dataset, learnt: Learnt, time: TimeFormatter, tick: (
 }
 
 function contactRows(data: Dataset, learnt: Learnt, time: TimeFormatter, tick: (n: number) => void) {
+  const { offsetSeconds, outbound } = data.plan;
+  const unreadFrom = (offsetSeconds[offsetSeconds.length - 1] ?? 0) - UNREAD_WINDOW_SECONDS;
+  const position = (message: number) =>
+    message === 0 ? "\\N\t\\N" : `${message}\t${time(offsetSeconds[message - 1] as number)}`;
   return chunked(
     data.names.length,
     (i) => {
       const id = i + 1;
       const last = learnt.lastMessage[id] as number;
-      const at = time(data.plan.offsetSeconds[last - 1] as number);
+      const waiting = !outbound[last - 1] && (offsetSeconds[last - 1] as number) >= unreadFrom;
+      const marker = waiting ? position(learnt.lastOutbound[id] as number) : position(last);
+      const unread = waiting ? (learnt.inboundSince[id] as number) : 0;
       const name = escapeCopyText(data.names[i] as string);
       const phone = escapeCopyText(data.phones[i] as string);
-      return `${id}\t${name}\t${phone}\t${learnt.summaries.signatureText(id)}\t${last}\t${at}\n`;
+      return `${id}\t${name}\t${phone}\t${learnt.summaries.signatureText(id)}\t${position(last)}\t${marker}\t${unread}\n`;
     },
     tick,
   );

@@ -6,9 +6,9 @@
 -- signature rules the term out ("j~" needs a "j" before a mark or space) is not probed. Cost: the posting list's
 -- length, plus a probe per candidate up to the page's end; not the number of contacts. $7 is the term as typed:
 -- text_posted_characters(lower($7)) folds to a constant when the statement is planned.
-SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at
+SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at, c.unread_count
   FROM (WITH candidates AS MATERIALIZED (
-          SELECT id, name, name_folded, phone_number, phone_digits, last_message_id, last_message_at,
+          SELECT id, name, name_folded, phone_number, phone_digits, last_message_id, last_message_at, unread_count,
                  signature_may_match(content_signature, signature_probe_bits($7)) AS may_contain
             FROM contacts
            WHERE id IN (SELECT contact_id FROM contact_characters

@@ -8,9 +8,9 @@
 -- signature_probe_bits($7) (migration 007) is folded to a constant when the statement is planned, and
 -- signature_may_match inlined to two get_bit calls. Names are compared folded (name_folded, migration 009): the
 -- pass tests every contact's name, and ILIKE would lower-case each one again.
-SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at
+SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at, c.unread_count
   FROM (WITH candidates AS MATERIALIZED (
-          SELECT id, name, name_folded, phone_number, phone_digits, last_message_id, last_message_at,
+          SELECT id, name, name_folded, phone_number, phone_digits, last_message_id, last_message_at, unread_count,
                  signature_may_match(content_signature, signature_probe_bits($7)) AS may_contain
             FROM contacts
            WHERE last_message_id IS NOT NULL

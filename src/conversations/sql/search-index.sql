@@ -5,7 +5,7 @@
 -- message per contact is its `match`.
 -- contact_search_name_trgm and contact_search_phone_digits_trgm add contacts matching by name or number. The union
 -- is then ordered by conversation time; its cost grows with the number of matches, not with page depth.
-SELECT c.id, c.name, c.phone_number, c.last_message_id, hits.hit_id, c.last_message_at
+SELECT c.id, c.name, c.phone_number, c.last_message_id, hits.hit_id, c.last_message_at, c.unread_count
   FROM (SELECT DISTINCT ON (m.contact_id) m.contact_id, m.id AS hit_id
           FROM messages m
          WHERE m.content_folded LIKE lower($8)

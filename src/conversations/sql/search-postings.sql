@@ -6,9 +6,9 @@
 -- contacts, which the filter plan (search-filter.sql) reads in full.
 -- $7 is the term as typed: signature_probe_bits($7) is folded to a constant when the statement is planned, so
 -- the index condition is a constant array.
-SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at
-  FROM (SELECT c.id, c.name, c.phone_number, c.last_message_id, c.last_message_at, c.may_contain
-          FROM (SELECT id, name, name_folded, phone_number, phone_digits, last_message_id, last_message_at,
+SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at, c.unread_count
+  FROM (SELECT c.id, c.name, c.phone_number, c.last_message_id, c.last_message_at, c.unread_count, c.may_contain
+          FROM (SELECT id, name, name_folded, phone_number, phone_digits, last_message_id, last_message_at, unread_count,
                        signature_exact,
                        signature_may_match(content_signature, signature_probe_bits($7)) AS may_contain
                   FROM contacts

@@ -12,8 +12,8 @@
 -- constants (for a term without a trigram the bloom test disappears from the plan).
 -- A term holding a posted character is probed only in the contact's messages that hold one, as newest-match.sql
 -- explains. $8 bounds how many conversations the walk may examine: a wrong guess costs a bounded amount.
-SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at
-  FROM (SELECT id, name, phone_number, phone_digits, last_message_id, last_message_at, content_signature
+SELECT c.id, c.name, c.phone_number, c.last_message_id, hit.id AS hit_id, c.last_message_at, c.unread_count
+  FROM (SELECT id, name, phone_number, phone_digits, last_message_id, last_message_at, unread_count, content_signature
           FROM contacts
          WHERE last_message_id IS NOT NULL
            AND (last_message_at, id) < ($1::timestamptz, $2::bigint)
