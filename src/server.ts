@@ -44,7 +44,8 @@ type Running = {
   cluster?: Cluster;
   pools?: Pool[];
   db?: Database;
-  stopBackground?: () => void;
+  stopBackground?: () => Promise<void> | undefined;
+  closeStreams?: () => void;
 };
 
 async function main(): Promise<void> {
@@ -91,7 +92,7 @@ async function start(config: Config, logger: Logger, running: Running): Promise<
   if (config.seed.onStart) await seedIfEmpty(db.directUrl, config.seed, logger);
   warnIfOpen(config, logger);
   if (clustered) {
-    const target = { databaseUrl: db.url, throughPooler: db.throughPooler, pool };
+    const target = { databaseUrl: db.url, directUrl: db.directUrl, throughPooler: db.throughPooler, pool };
     running.cluster = await startCluster(config, logger, target);
     logger.info(`Inbox listening on ${await running.cluster.listening}`);
     return;
@@ -104,8 +105,10 @@ async function start(config: Config, logger: Logger, running: Running): Promise<
     cursorSecret: config.cursorSecret,
     warmCache: config.db.warmCache,
     background: ownsRequests ? undefined : startBackground(pool, logger, { warmCache: config.db.warmCache }),
+    changesUrl: db.directUrl,
   });
   running.stopBackground = services.stop;
+  running.closeStreams = services.closeStreams;
   const latestMigration = latestVersion(migrations);
   running.server = await serveApi(config, logger, { pool: requestPool, services, latestMigration });
   logger.info(`Inbox listening on http://${config.http.host}:${boundPort(running.server)}`);
@@ -113,9 +116,10 @@ async function start(config: Config, logger: Logger, running: Running): Promise<
 
 /** HTTP first (stop accepting, drain; or the workers, each draining), then the pools, then the embedded server. */
 async function release(running: Running, logger: Logger): Promise<void> {
+  running.closeStreams?.();
   if (running.server) await drain(running.server);
   await running.cluster?.stop();
-  running.stopBackground?.();
+  await running.stopBackground?.();
   for (const pool of running.pools ?? []) {
     await pool.end().catch((error: unknown) => logger.warn({ err: error }, "closing a pool failed"));
   }

@@ -4,29 +4,53 @@ import { createContactQueries } from "./contacts/queries.ts";
 import { createCursorCodec } from "./conversations/cursor.ts";
 import { createConversationQueries } from "./conversations/queries.ts";
 import type { Pool } from "./db/pool.ts";
+import { newEpoch, startChangeFeed } from "./events/feed.ts";
+import { createEventHub } from "./events/hub.ts";
+import type { Events } from "./events/routes.ts";
+import { createTicketCodec } from "./events/tickets.ts";
 import type { Logger } from "./logger.ts";
 import { createMessageQueries } from "./messages/queries.ts";
 
 /**
  * Every domain's queries, wired once: what the app serves and the tests exercise. `listPool` serves the
  * conversation list with cached generic plans (see createPool); everything else uses `pool`. The background
- * work is started here unless given (a cluster worker is given its primary's, src/cluster/worker.ts).
+ * work is started here unless given (a cluster worker is given its primary's, src/cluster/worker.ts). With
+ * `changesUrl` (a direct connection), the process listens for changes and serves them on GET /events.
  */
 export async function createServices(
   { pool, listPool }: { pool: Pool; listPool: Pool },
   logger: Logger,
-  options: { cursorSecret: string | undefined; warmCache: boolean; background?: Background },
+  options: {
+    cursorSecret: string | undefined;
+    warmCache: boolean;
+    background?: Background;
+    changesUrl?: string;
+  },
 ) {
   if (!options.cursorSecret) logger.warn("CURSOR_SECRET is not set: cursors will not survive a restart");
+  const secret = options.cursorSecret ?? randomBytes(32).toString("hex");
   const background = options.background ?? startBackground(pool, logger, { warmCache: options.warmCache });
+  const conversations = createConversationQueries({ pool, listPool }, background.sample);
+  const events = options.changesUrl ? startEvents(options.changesUrl, conversations, logger) : undefined;
   return {
-    cursors: createCursorCodec(options.cursorSecret ?? randomBytes(32).toString("hex")),
-    conversations: createConversationQueries({ pool, listPool }, background.sample),
+    cursors: createCursorCodec(secret),
+    tickets: createTicketCodec(secret),
+    conversations,
+    events,
     contacts: createContactQueries(pool),
     messages: createMessageQueries(pool),
     sample: background.sample,
-    /** Stops the background work (the sample's refresh, the signatures' repair, the cache warm-up): call on shutdown. */
-    stop: () => background.stop(),
+    /** Ends the event streams (before the HTTP drain, which would wait for them otherwise). */
+    closeStreams: () => events?.hub.close(),
+    /**
+     * Stops the background work (the sample's refresh, the signatures' repair, the cache warm-up) and the
+     * change feed: call on shutdown.
+     */
+    stop: () => {
+      background.stop();
+      events?.hub.close();
+      return events?.feed.stop();
+    },
     /** Background: the database cache's warm-up after a start. */
     cache: background.cache,
     /** Resolves once the first sample is read (tests wait for it; the server does not). */
@@ -35,3 +59,14 @@ export async function createServices(
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
+
+function startEvents(
+  url: string,
+  conversations: ReturnType<typeof createConversationQueries>,
+  logger: Logger,
+): Events {
+  const epoch = newEpoch();
+  const hub = createEventHub(epoch);
+  const feed = startChangeFeed({ url, epoch, rowsOf: conversations.rowsOf, publish: hub.publish }, logger);
+  return { hub, feed };
+}

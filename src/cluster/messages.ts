@@ -8,7 +8,15 @@ import type { CacheProgress } from "../db/warm-up.ts";
  * with (a cursor from one must open on another).
  */
 export type ToWorker =
-  | { type: "start"; databaseUrl: string; throughPooler: boolean; poolSize: number; cursorSecret: string }
+  | {
+      type: "start";
+      databaseUrl: string;
+      /** For the worker's own listening connection (the change stream): LISTEN needs a session. */
+      directUrl: string;
+      throughPooler: boolean;
+      poolSize: number;
+      cursorSecret: string;
+    }
   | { type: "sample"; sample: SearchSample }
   | { type: "cache"; progress: CacheProgress };
 

@@ -24,8 +24,9 @@ export const PRIMARY_POOL_SIZE = 2;
 export async function startCluster(
   config: Config,
   logger: Logger,
-  { databaseUrl, throughPooler, pool }: { databaseUrl: string; throughPooler: boolean; pool: Pool },
+  target: { databaseUrl: string; directUrl: string; throughPooler: boolean; pool: Pool },
 ): Promise<Cluster> {
+  const { databaseUrl, directUrl, throughPooler, pool } = target;
   const workers = config.http.workers;
   const poolSize = await workerPoolSize(pool, config, throughPooler);
   const cursorSecret = config.cursorSecret ?? randomBytes(32).toString("hex");
@@ -67,7 +68,7 @@ export async function startCluster(
     const worker = cluster.fork();
     worker.on("message", (message: FromWorker) => {
       if (message.type !== "listening-for-start") return;
-      send(worker, { type: "start", databaseUrl, throughPooler, poolSize, cursorSecret });
+      send(worker, { type: "start", databaseUrl, directUrl, throughPooler, poolSize, cursorSecret });
       if (sample) send(worker, { type: "sample", sample });
       send(worker, { type: "cache", progress: background.cache.progress() });
     });
@@ -148,11 +149,12 @@ async function workerPoolSize(pool: Pool, config: Config, throughPooler: boolean
             (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend') AS used`,
   );
   const { allowed = 0, used = 0 } = rows[0] ?? {};
-  const needed = workers * 2 * perWorker;
+  // Two pools per worker, and its listening connection for the change stream.
+  const needed = workers * (2 * perWorker + 1);
   const free = allowed - Math.max(used, PRIMARY_POOL_SIZE);
   if (needed > free) {
     throw new Error(
-      `WEB_CONCURRENCY=${workers} workers × 2 pools × ${perWorker} connections = ${needed}, more than the ${free} ` +
+      `WEB_CONCURRENCY=${workers} workers × (2 pools × ${perWorker} connections + 1 listening) = ${needed}, more than the ${free} ` +
         `PostgreSQL has free (max_connections less reserved and in use): lower WEB_CONCURRENCY or DB_POOL_SIZE`,
     );
   }

@@ -9,7 +9,7 @@ import type { CacheProgress } from "../db/warm-up.ts";
 import { drain } from "../http/listen.ts";
 import { onStop } from "../lifecycle.ts";
 import type { Logger } from "../logger.ts";
-import { createServices } from "../services.ts";
+import { createServices, type Services } from "../services.ts";
 import type { FromWorker, ToWorker } from "./messages.ts";
 
 /**
@@ -18,9 +18,11 @@ import type { FromWorker, ToWorker } from "./messages.ts";
  * messages. A signal, or its primary's exit, drains it like a single server.
  */
 export async function runWorker(config: Config, logger: Logger): Promise<void> {
-  const held: { server?: Server; pools: Pool[] } = { pools: [] };
+  const held: { server?: Server; pools: Pool[]; services?: Services } = { pools: [] };
   onStop(async () => {
+    held.services?.closeStreams();
     if (held.server) await drain(held.server);
+    await held.services?.stop();
     for (const pool of held.pools) await pool.end().catch(() => {});
   }, logger);
   const background = mirroredBackground();
@@ -46,7 +48,9 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     cursorSecret: start.cursorSecret,
     warmCache: false,
     background,
+    changesUrl: start.directUrl,
   });
+  held.services = services;
   const latestMigration = latestVersion(await loadMigrations());
   held.server = await serveApi(config, logger, { pool, services, latestMigration });
 }

@@ -45,6 +45,8 @@ const SEARCH_INDEX = inPage(strategy("search-index.sql"));
 const SEARCH_POSTINGS = inPage(strategy("search-postings.sql"));
 const SEARCH_FILTER = inPage(strategy("search-filter.sql"));
 const SEARCH_CHARACTERS = inPage(strategy("search-characters.sql"));
+const BY_CONTACTS = inPage(strategy("by-contacts.sql"));
+const MATCHING = sql("matching.sql");
 
 /** The full statements, for docs/plans.md (bench/explain.ts). */
 export const STATEMENTS = {
@@ -113,6 +115,23 @@ export function createConversationQueries(
 
     search(term: SearchTerm, req: PageRequest): Promise<Page> {
       return this.searchWith(chooseStrategy(term, req.offset + req.limit, sample.current()), term, req);
+    },
+
+    /** Each contact's conversation row as JSON text (null: it has no messages), as the list renders it. */
+    async rowsOf(contactIds: readonly number[]): Promise<Map<number, string | null>> {
+      const { rows } = await pool.query<PageRow>(BY_CONTACTS, [contactIds]);
+      const found = new Map<number, string | null>(contactIds.map((id) => [id, null]));
+      for (const row of JSON.parse(rows[0]?.body ?? "[]") as Array<{ contact_id: number }>) {
+        found.set(row.contact_id, JSON.stringify(row));
+      }
+      return found;
+    },
+
+    /** The contacts among `contactIds` whose conversation `term` matches, as a search would list them. */
+    async matching(term: SearchTerm, contactIds: readonly number[]): Promise<Set<number>> {
+      const values = [contactIds, term.pattern, term.digitsPattern, term.text];
+      const { rows } = await pool.query<{ id: number }>(MATCHING, values);
+      return new Set(rows.map((r) => r.id));
     },
 
     /** A search with the plan given: `search` chooses it; tests force each plan against the oracle. */

@@ -9,6 +9,12 @@ export const DEFAULT_LIMIT = 50;
 // Unicode category Cc: C0 controls (NUL, newline, …), DEL and C1 controls.
 const CONTROL_CHARACTERS = /\p{Cc}/u;
 
+/** A search value, as the list and the change stream take it. */
+export const searchValue = z
+  .string()
+  .max(200, "must be at most 200 characters")
+  .refine((v) => !CONTROL_CHARACTERS.test(v), "must not contain control characters");
+
 export const conversationsQuery = strictFields({
   page: decimalInteger(
     z
@@ -31,15 +37,10 @@ export const conversationsQuery = strictFields({
   )
     .default(DEFAULT_LIMIT)
     .openapi({ description: "Conversations per page." }),
-  searchValue: z
-    .string()
-    .max(200, "must be at most 200 characters")
-    .refine((v) => !CONTROL_CHARACTERS.test(v), "must not contain control characters")
-    .optional()
-    .openapi({
-      description:
-        "Case-insensitive substring of a message's content, the contact's name or phone number (digits match whatever the formatting). `%`, `_` and `\\` are literal.",
-    }),
+  searchValue: searchValue.optional().openapi({
+    description:
+      "Case-insensitive substring of a message's content, the contact's name or phone number (digits match whatever the formatting). `%`, `_` and `\\` are literal.",
+  }),
   cursor: z
     .string()
     .max(512, "is too long to be a cursor")

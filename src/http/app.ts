@@ -6,6 +6,7 @@ import type { Config } from "../config.ts";
 import { contactRoutes } from "../contacts/routes.ts";
 import { conversationRoutes } from "../conversations/routes.ts";
 import type { Pool } from "../db/pool.ts";
+import { eventRoutes } from "../events/routes.ts";
 import type { Logger } from "../logger.ts";
 import { messageRoutes } from "../messages/routes.ts";
 import type { Services } from "../services.ts";
@@ -18,7 +19,7 @@ import { crossOrigin, rateLimitPerClient, requireToken, securityHeaders, shedWhe
 const WEB_DIR = fileURLToPath(new URL("../web/", import.meta.url));
 
 /** The routes of the API proper: what tokens, rate limits and load shedding apply to. */
-const API_PATHS = ["/conversations", "/contacts", "/messages"];
+const API_PATHS = ["/conversations", "/contacts", "/messages", "/events"];
 
 export type AppDeps = {
   pool: Pool;
@@ -43,7 +44,15 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     API_PATHS,
     rateLimitPerClient(deps.security.rateLimitPerMinute),
-    requireToken(deps.security.apiTokens, deps.security.loopbackOnly),
+    requireToken(
+      deps.security.apiTokens,
+      deps.security.loopbackOnly,
+      (req) =>
+        // EventSource cannot send a header: GET /events may show a ticket instead (src/events/tickets.ts).
+        req.method === "GET" &&
+        `${req.baseUrl}${req.path}` === "/events/" &&
+        deps.services.tickets.isValid(String(req.query.ticket ?? "")),
+    ),
     shedWhenBusy(deps.pool, deps.security.dbQueueLimit),
   );
   app.use(jsonBodies());
@@ -51,6 +60,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(conversationRoutes(services.conversations, services.cursors));
   app.use(contactRoutes(services.contacts));
   app.use(messageRoutes(services.messages, services.cursors));
+  app.use(eventRoutes(services.events, services.conversations, services.tickets));
   app.use(openApiRoutes());
   // The inbox page (GET /) and its scripts, as written: no build step.
   app.use(express.static(WEB_DIR, { index: "index.html", maxAge: "1h" }));

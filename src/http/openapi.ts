@@ -10,6 +10,7 @@ import {
   readMarkerResponse,
 } from "../contacts/schemas.ts";
 import { conversation, conversationsQuery, problem } from "../conversations/schemas.ts";
+import { eventsQuery, ticketResponse } from "../events/schemas.ts";
 import { createMessageBody, messageResponse, threadQuery } from "../messages/schemas.ts";
 import { idParam } from "./validation.ts";
 
@@ -22,7 +23,7 @@ const PROBLEMS: Record<number, string> = {
   409: "The write conflicts with a stored record (a phone number already taken)",
   413: "The body exceeds 64 KB",
   415: "The body is not JSON in UTF-8 (Content-Type, charset), or its Content-Encoding is not supported",
-  429: "More requests a minute than RATE_LIMIT_PER_MINUTE from this client; see RateLimit and Retry-After",
+  429: "More requests a minute than RATE_LIMIT_PER_MINUTE from this client (see RateLimit and Retry-After), or, for /events, more than 20 open streams",
   431: "The URL and headers together exceed 16 KB",
   503: "The database is unreachable, or more requests wait for it than DB_QUEUE_LIMIT; retry after Retry-After",
 };
@@ -141,6 +142,33 @@ const OPERATIONS: Operation[] = [
     problems: [400, 404],
   },
   {
+    method: "get",
+    path: "/events",
+    operationId: "streamEvents",
+    tags: ["events"],
+    summary: "Server-Sent Events: each committed change that moves a conversation, as it commits",
+    description:
+      "`event: conversation`, `data: {contact_id, conversation}` (the `/conversations` row with `unread_count`, " +
+      "or null when the contact has no message left), `id: <epoch>.<n>` in commit order. Reconnecting with " +
+      "`Last-Event-ID` replays what was missed, or sends `event: reset` (reload the list) when that is no longer " +
+      "held. A comment line every 15 s keeps proxies from closing it; a client more than 256 KB behind is cut. " +
+      "A browser's EventSource cannot send a header: pass `ticket` from `POST /events/tickets` instead.",
+    request: { query: eventsQuery },
+    responses: {
+      200: { description: "The stream", content: { "text/event-stream": { schema: z.string() } } },
+    },
+    problems: [400],
+  },
+  {
+    method: "post",
+    path: "/events/tickets",
+    operationId: "issueEventTicket",
+    tags: ["events"],
+    summary: "A ticket that opens event streams for a minute, for clients that cannot send Authorization",
+    responses: { 201: json("The ticket", ticketResponse) },
+    problems: [],
+  },
+  {
     method: "delete",
     path: "/messages/{id}",
     operationId: "deleteMessage",
@@ -213,6 +241,7 @@ export function openApiDocument() {
       { name: "conversations", description: "The inbox: latest message per contact, paged and searched" },
       { name: "contacts", description: "People messages are to or from" },
       { name: "messages", description: "A contact's thread, and writes to it" },
+      { name: "events", description: "The change stream: conversations as they move" },
       { name: "health", description: "Liveness and readiness" },
     ],
   });

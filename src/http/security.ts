@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import cors from "cors";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import type { Pool } from "../db/pool.ts";
@@ -35,9 +35,15 @@ const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  * With API_TOKEN set, every API request needs `Authorization: Bearer <one of the tokens>` (compared in
  * constant time). Without it, reads are open, and writes too only while the server listens on loopback.
  */
-export function requireToken(tokens: readonly string[], loopbackOnly: boolean): RequestHandler {
+export function requireToken(
+  tokens: readonly string[],
+  loopbackOnly: boolean,
+  /** A request this accepts needs no header (a ticket it carries stands in for one). */
+  admitted: (req: Request) => boolean = () => false,
+): RequestHandler {
   const digests = tokens.map(digest);
   return (req, _res, next) => {
+    if (digests.length > 0 && admitted(req)) return next();
     if (digests.length === 0) {
       if (loopbackOnly || !WRITE_METHODS.has(req.method)) return next();
       return next(

@@ -56,6 +56,7 @@ export async function startTestServer(
     cursorSecret: "test-secret-test-secret",
     warmCache: true,
     background: throughPooler ? startBackground(db.pool, testLogger, { warmCache: true }) : undefined,
+    changesUrl: db.url,
   });
   // Start-up work done before any test runs: a warm-up still reading relations would meet a test's locks.
   await Promise.all([services.ready, services.cache.done]);
@@ -76,7 +77,7 @@ export async function startTestServer(
     send: (method, path, body, headers) => request(method, url + path, body, headers),
     close: () =>
       new Promise((resolve) => {
-        services.stop();
+        void services.stop();
         const pools = pool === db.pool ? [listPool] : [pool, listPool];
         server.close(() =>
           services.cache.done.then(() => Promise.all(pools.map((p) => p.end()))).then(() => resolve()),
