@@ -15,23 +15,32 @@ export function setToken(/** @type {string} */ token) {
   sessionStorage.setItem(TOKEN_KEY, token);
 }
 
+/** @returns {Record<string, string>} */
+const authorization = () => {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? { authorization: `Bearer ${token}` } : {};
+};
+
 /**
+ * fetch, with the token, and a failure a person can read: unreachable, a token needed, or the problem's detail.
  * @param {string} path
- * @param {AbortSignal} signal
- * @returns {Promise<Page>}
+ * @param {RequestInit} init
+ * @param {string} unreachable what to say when the server cannot be reached
  */
-export async function getPage(path, signal) {
-  const started = performance.now();
+async function request(path, init, unreachable) {
   let response;
   try {
-    const token = sessionStorage.getItem(TOKEN_KEY);
-    const headers = { accept: "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) };
-    response = await fetch(path, { signal, headers });
+    response = await fetch(path, {
+      ...init,
+      headers: {
+        accept: "application/json",
+        ...authorization(),
+        .../** @type {Record<string, string>} */ (init.headers ?? {}),
+      },
+    });
   } catch (error) {
-    if (signal.aborted) throw error;
-    throw new ApiError(
-      "The server is unreachable. Check that it is running, then search or scroll to retry.",
-    );
+    if (init.signal?.aborted) throw error;
+    throw new ApiError(unreachable);
   }
   const body = await response.json().catch(() => null);
   if (response.status === 401) {
@@ -42,6 +51,49 @@ export async function getPage(path, signal) {
     const detail = body && typeof body.detail === "string" ? body.detail : `HTTP ${response.status}`;
     throw new ApiError(response.status >= 500 ? `The server could not answer: ${detail}` : detail);
   }
+  return { response, body };
+}
+
+/**
+ * A write with a JSON body (or none); resolves to the answer's body.
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ */
+export async function send(method, path, body) {
+  const init =
+    body === undefined
+      ? { method }
+      : {
+          method,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        };
+  return (await request(path, init, "The server is unreachable: not sent.")).body;
+}
+
+/**
+ * The change stream's URL. EventSource cannot send the token: with one, a short-lived ticket asked for with
+ * it goes in the URL instead (the token itself never does).
+ * @param {URLSearchParams} query
+ */
+export async function streamUrl(query) {
+  if (sessionStorage.getItem(TOKEN_KEY)) query.set("ticket", (await send("POST", "/events/tickets")).ticket);
+  return `/events?${query}`;
+}
+
+/**
+ * @param {string} path
+ * @param {AbortSignal} signal
+ * @returns {Promise<Page>}
+ */
+export async function getPage(path, signal) {
+  const started = performance.now();
+  const { response, body } = await request(
+    path,
+    { signal },
+    "The server is unreachable. Check that it is running, then search or scroll to retry.",
+  );
   const timing = /db;dur=([\d.]+)(?:;desc="(\w+)")?/.exec(response.headers.get("server-timing") ?? "");
   return {
     items: Array.isArray(body) ? body : [],

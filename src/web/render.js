@@ -71,6 +71,7 @@ export function conversationItem(c, term) {
   const button = el("button", "conversation");
   button.type = "button";
   button.dataset.contactId = String(c.contact_id);
+  button.dataset.timestamp = c.timestamp;
   const name = el("span", "name");
   name.append(highlighted(c.name, term));
   const time = el("time", "time", relativeTime(c.timestamp));
@@ -80,13 +81,19 @@ export function conversationItem(c, term) {
   const snippet = el("span", "snippet");
   const outbound = c.direction === "outbound";
   snippet.append(el("span", "dir", outbound ? "↗ You:" : "↙"), highlighted(c.content, term));
-  button.append(name, time, phone, snippet);
+  // Beside the phone number, under the time: the second column of the row's grid.
+  const badge = c.unread_count > 0 ? [el("span", "unread", String(c.unread_count))] : [];
+  button.append(name, time, phone, ...badge, snippet);
   if (c.match && c.match.message_id !== c.message_id) {
     const match = el("span", "match");
     match.append("Match: ", highlighted(excerpt(c.match.content, term), term));
     button.append(match);
   }
-  button.setAttribute("aria-label", `${c.name}, ${outbound ? "you wrote" : "they wrote"}: ${c.content}`);
+  const unread = c.unread_count > 0 ? `, ${c.unread_count} unread` : "";
+  button.setAttribute(
+    "aria-label",
+    `${c.name}${unread}, ${outbound ? "you wrote" : "they wrote"}: ${c.content}`,
+  );
   const item = el("li");
   item.append(button);
   return item;
@@ -95,8 +102,36 @@ export function conversationItem(c, term) {
 /** @param {any} m */
 export function messageItem(m) {
   const item = el("li", `bubble ${m.direction}`, m.content);
+  item.dataset.messageId = String(m.message_id);
   const time = el("time", "", new Date(m.timestamp).toLocaleString());
   time.dateTime = m.timestamp;
   item.append(time);
   return item;
+}
+
+/**
+ * A reply on its way: shown at once, then replaced by the message the server stored, or marked failed with
+ * the reason and a retry (the text stays in it: nothing typed is lost).
+ * @param {string} text
+ */
+export function pendingItem(text) {
+  const item = el("li", "bubble outbound pending", text);
+  const state = el("span", "delivery", "Sending…");
+  item.append(state);
+  return {
+    item,
+    /** @param {string} reason @param {() => void} retry */
+    failed(reason, retry) {
+      item.classList.replace("pending", "failed");
+      state.textContent = `Not sent: ${reason} `;
+      const again = el("button", "retry", "Retry");
+      again.type = "button";
+      again.addEventListener("click", () => {
+        item.classList.replace("failed", "pending");
+        state.textContent = "Sending…";
+        retry();
+      });
+      state.append(again);
+    },
+  };
 }

@@ -33,15 +33,16 @@ const OPEN: Security = {
 };
 
 /**
+ * `port`: 0 for a free one; a test restarting "the same" server gives the port it had.
  * `throughPooler`: the request pools reach the database by this URL, a transaction pooler, with the role's
  * session defaults set as `npm start` sets them; the background work stays on the direct `db.pool`.
  */
-export type TestServerOptions = { throughPooler?: string; statementTimeoutMs?: number };
+export type TestServerOptions = { throughPooler?: string; statementTimeoutMs?: number; port?: number };
 
 export async function startTestServer(
   db: TestDatabase,
   security: Partial<Security> = {},
-  { throughPooler, statementTimeoutMs = 30_000 }: TestServerOptions = {},
+  { throughPooler, statementTimeoutMs = 30_000, port = 0 }: TestServerOptions = {},
 ): Promise<TestServer> {
   const requests = {
     url: throughPooler ?? db.url,
@@ -67,7 +68,7 @@ export async function startTestServer(
     services,
     security: { ...OPEN, ...security },
   });
-  const server = createHttpServer(app).listen(0, "127.0.0.1");
+  const server = createHttpServer(app).listen(port, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
