@@ -12,10 +12,12 @@ import { startApi, stopChild } from "./api-process.ts";
 import { measureBaseline } from "./baseline.ts";
 import { type ClientRow, compareClients } from "./clients.ts";
 import { openDataset } from "./dataset.ts";
+import { measureLive } from "./live.ts";
 import { databaseTime, ingest, type LoadResult, load } from "./load.ts";
 import {
   type DrawnTerms,
   formatMarkdown,
+  liveLine,
   type Row,
   summariseClasses,
   type Workers,
@@ -30,7 +32,8 @@ const HELP = `Usage: npm run bench -- [options]
 
 Runs the API over the full data set (100,000 contacts / 5,000,000 messages, seeded on first use and
 reused after) and measures every scenario with autocannon on loopback: once with 1 connection
-(latency) and once with --connections (throughput); then ingest, alone and beside page-1 reads; page 1
+(latency) and once with --connections (throughput); then ingest, alone and beside page-1 reads; the change
+stream (500 open GET /events streams while 1,000 messages/s are posted: delivery latency, memory); page 1
 against the ceiling (a bare Express route) and the floor (node:http and one pg connection); and the
 reference design's queries (the baseline). Latency percentiles come from every response's own time.
 Search terms are drawn at random from the data, per class (1 and 2 characters, digits, names, rare to very
@@ -54,6 +57,10 @@ Options:
   -h, --help        show this help
 
 Exit codes: 0 all scenarios answered 2xx, 1 a scenario had errors or the run failed, 2 usage error.`;
+
+/** The change stream's load (issue: 500 streams while 1,000 messages/s arrive); --quick a small one. */
+const LIVE = { streams: 500, rate: 1_000 };
+const QUICK_LIVE = { streams: 20, rate: 50 };
 
 /** Seeds are 31-bit: the PRNG takes 32 bits, and a clock-drawn seed stays a short number to type again. */
 const MAX_SEED = 2 ** 31 - 1;
@@ -94,7 +101,7 @@ async function main(): Promise<number> {
   const children: ChildProcess[] = [];
   try {
     const secret = randomBytes(24).toString("hex");
-    const { url: api } = await startApi(db.url, secret, children);
+    const { url: api, child: apiProcess } = await startApi(db.url, secret, children);
     const terms = await drawTerms(pool, options);
     const scenarios = await buildScenarios(pool, secret, terms.classes);
     console.log(`warming up ${scenarios.length} scenarios…`);
@@ -134,9 +141,11 @@ async function main(): Promise<number> {
       size.contacts,
       options.connections,
       duration,
+      { ...(options.quick ? QUICK_LIVE : LIVE), apiPid: apiProcess.pid },
     );
     rows.push(...writes.rows);
     for (const row of writes.rows) console.log(line(row));
+    console.log(liveLine(writes.live));
     const ceiling = await measureCeilings(api, options.connections, duration, children);
     const floor = await measureFloors(api, db.url, duration, children);
     const workers = await measureWorkers(
@@ -160,6 +169,7 @@ async function main(): Promise<number> {
       workers,
       mixed: writes.mixed,
       integrity: writes.integrity,
+      live: writes.live,
       clients,
       baseline,
       terms,
@@ -226,6 +236,7 @@ async function measureWrites(
   contacts: number,
   connections: number,
   duration: number,
+  live: { streams: number; rate: number; apiPid: number | undefined },
 ) {
   const { api } = apis;
   const scratch = await startScratchWrites(pool);
@@ -259,6 +270,7 @@ async function measureWrites(
   const ingestApi = await apis.startIngestApi();
   await ingest(ingestApi, contacts, connections, Math.min(duration, 5));
   const apart = await withReads(ingestApi, " via a second API process");
+  const streams = await measureLive(api, live.apiPid, contacts, { ...live, seconds: duration });
   // The contacts just written to are the newest conversations: the sampled check starts with them.
   const integrity = await checkSample(pool);
   console.log(describeCheck(integrity));
@@ -267,6 +279,7 @@ async function measureWrites(
     rows: [alone, ...together.rows, ...apart.rows],
     mixed: { ...together.mixed, apart: apart.mixed },
     integrity,
+    live: streams,
   };
 }
 

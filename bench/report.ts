@@ -1,6 +1,7 @@
 import { describeCheck, type SampleCheck } from "../src/conversations/integrity.ts";
 import type { Baseline } from "./baseline.ts";
 import type { ClientComparison } from "./clients.ts";
+import type { LiveResult } from "./live.ts";
 import { type LoadResult, percentile } from "./load.ts";
 import { type Scenario, SEARCH_GROUP } from "./scenarios.ts";
 import type { TermClass } from "./terms.ts";
@@ -39,6 +40,7 @@ type Report = {
   mixed: Mixed & { apart: Mixed };
   /** The sampled integrity check after the ingest runs, before their rows were removed. */
   integrity: SampleCheck;
+  live: LiveResult;
   clients: ClientComparison;
   terms: DrawnTerms;
   classes: ClassSummary[];
@@ -136,6 +138,19 @@ export function workersLine({ connections, search, one, two }: Workers): string 
   );
 }
 
+/** The change stream under load (live.ts), one line. */
+export function liveLine(live: LiveResult): string {
+  const share = live.expected === 0 ? 0 : (100 * live.delivered) / live.expected;
+  const memory =
+    live.rssPerStreamKb === null ? "" : `, ${f(live.rssPerStreamKb, 0)} kB of API memory per stream`;
+  return (
+    `Change stream: ${live.streams} open streams while ${Math.round(live.postsPerSecond)} messages/s were posted ` +
+    `(${live.postErrors} failed): delivery from post to stream p50 ${f(live.latency.p50)} / p99 ${f(live.latency.p99)} / ` +
+    `p99.9 ${f(live.latency.p999)} / max ${f(live.latency.max)} ms over ${live.delivered.toLocaleString("en-US")} receipts ` +
+    `(${f(share, 1)}% of posts × streams)${memory}; page 1 beside them p50 ${f(live.page1.p50)} / p99 ${f(live.page1.p99)} ms.`
+  );
+}
+
 export function formatMarkdown(report: Report): string {
   const { rows, ceiling, baseline } = report;
   const page1 = rows.find((r) => r.name === "page 1" && r.connections === 1);
@@ -154,6 +169,8 @@ export function formatMarkdown(report: Report): string {
     ...termLines(report),
     ...clientLines(report.clients),
     `Mixed load: ${mixedLoad(report.mixed)}. With the posts sent to a second API process (nice 10): ${mixedLoad(report.mixed.apart)}.`,
+    "",
+    liveLine(report.live),
     "",
     `After the ingest runs, ${describeCheck(report.integrity).replace(/^integrity: /, "")}.`,
     "",
