@@ -24,6 +24,8 @@ export async function startApi(
       SEED_ON_START: "false",
       NODE_ENV: "production",
       LOG_LEVEL: "warn",
+      // The change stream's measurement opens its streams from one address.
+      EVENT_STREAMS_PER_CLIENT: "10000",
     },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });

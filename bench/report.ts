@@ -1,7 +1,7 @@
 import { describeCheck, type SampleCheck } from "../src/conversations/integrity.ts";
 import type { Baseline } from "./baseline.ts";
 import type { ClientComparison } from "./clients.ts";
-import type { LiveResult } from "./live.ts";
+import { type LiveResult, TIMED_STREAMS } from "./live.ts";
 import { type LoadResult, percentile } from "./load.ts";
 import { type Scenario, SEARCH_GROUP } from "./scenarios.ts";
 import type { TermClass } from "./terms.ts";
@@ -147,7 +147,7 @@ export function liveLine(live: LiveResult): string {
     `Change stream: ${live.streams} open streams while ${Math.round(live.postsPerSecond)} messages/s were posted ` +
     `(${live.postErrors} failed): delivery from post to stream p50 ${f(live.latency.p50)} / p99 ${f(live.latency.p99)} / ` +
     `p99.9 ${f(live.latency.p999)} / max ${f(live.latency.max)} ms over ${live.delivered.toLocaleString("en-US")} receipts ` +
-    `(${f(share, 1)}% of posts × streams)${memory}; page 1 beside them p50 ${f(live.page1.p50)} / p99 ${f(live.page1.p99)} ms.`
+    `on ${Math.min(live.streams, TIMED_STREAMS)} of the streams (${f(share, 1)}% of posts × those)${memory}; page 1 beside them p50 ${f(live.page1.p50)} / p99 ${f(live.page1.p99)} ms.`
   );
 }
 

@@ -51,6 +51,8 @@ const envSchema = z.object({
     .optional(),
   RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000).default(0),
   DB_QUEUE_LIMIT: integer(0, 100_000).default(100),
+  // Open GET /events streams per client IP and process; behind a proxy every client has the proxy's address.
+  EVENT_STREAMS_PER_CLIENT: integer(1, 100_000).default(20),
   SEED_ON_START: flag.default(true),
   SEED_CONTACTS: integer(1, 10_000_000).default(100_000),
   SEED_MESSAGES: integer(1, 500_000_000).default(5_000_000),
@@ -79,6 +81,7 @@ export type Config = Readonly<{
     corsOrigins: readonly string[];
     rateLimitPerMinute: number;
     dbQueueLimit: number;
+    eventStreamsPerClient: number;
   }>;
   seed: Readonly<{
     onStart: boolean;
@@ -126,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       corsOrigins: Object.freeze(e.CORS_ORIGINS ?? []),
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       dbQueueLimit: e.DB_QUEUE_LIMIT,
+      eventStreamsPerClient: e.EVENT_STREAMS_PER_CLIENT,
     }),
     seed: Object.freeze({
       onStart: e.SEED_ON_START,

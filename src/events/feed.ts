@@ -19,8 +19,13 @@ export type ChangeFeed = { epoch(): string; listening(): boolean; stop(): Promis
 export type RowsOf = (contactIds: readonly number[]) => Promise<Map<number, string | null>>;
 
 const CHANNEL = "inbox_conversations";
-/** Notifications are gathered this long, so that a burst costs one query and one write per stream. */
-const BATCH_MS = 10;
+/**
+ * Notifications are gathered this long, so that a burst costs one query and one write per stream. 500 streams
+ * while 1,000 messages/s were posted, delivery p50 / p99: 10 ms, 540 / 700 ms (overloaded: 50,000 writes a
+ * second); 25 ms, 36 / 190; 50 ms, 47 / 123 (~800 messages/s offered; 2026-12-07, Xeon, 2 cores shared with
+ * PostgreSQL and the load generator).
+ */
+const BATCH_MS = 50;
 const RETRY_MS = [250, 500, 1_000, 2_000, 5_000];
 
 export const newEpoch = (): string => randomBytes(4).toString("hex");

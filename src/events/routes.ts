@@ -14,7 +14,6 @@ export type Events = { hub: EventHub; feed: ChangeFeed };
 export const MAX_BUFFERED_BYTES = 256 * 1024;
 /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
 export const HEARTBEAT_MS = 15_000;
-export const MAX_STREAMS_PER_CLIENT = 20;
 const MAX_STREAMS = 5_000;
 /** EventSource waits this long before reconnecting. */
 const RETRY_MS = 2_000;
@@ -23,7 +22,7 @@ const RETRY_MS = 2_000;
 export function eventRoutes(
   events: Events | undefined,
   conversations: ConversationQueries,
-  tickets: TicketCodec,
+  { tickets, streamsPerClient }: { tickets: TicketCodec; streamsPerClient: number },
 ): Router {
   const router = Router();
   const streamsOf = new Map<string, number>();
@@ -38,12 +37,8 @@ export function eventRoutes(
     const replay = lastEventId ? events.hub.since(lastEventId) : [];
     const client = req.ip ?? "";
     const open = streamsOf.get(client) ?? 0;
-    if (open >= MAX_STREAMS_PER_CLIENT) {
-      throw new HttpError(
-        429,
-        "too_many_streams",
-        `at most ${MAX_STREAMS_PER_CLIENT} open streams per client`,
-      );
+    if (open >= streamsPerClient) {
+      throw new HttpError(429, "too_many_streams", `at most ${streamsPerClient} open streams per client`);
     }
     if (events.hub.listeners() >= MAX_STREAMS)
       throw unavailable("this server holds as many streams as it can");
@@ -106,11 +101,15 @@ function serveStream(
     if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy();
     else res.write(chunk);
   };
-  // Batches are written in order even when a filtered one waits for its query.
+  // A filtered stream's batches are written in order even when one waits for its query.
   let queue = Promise.resolve();
   const deliver = (events: ConversationEvent[]) => {
+    if (!matching) {
+      write(formatted(events));
+      return;
+    }
     queue = queue
-      .then(() => (matching ? matching(events) : events))
+      .then(() => matching(events))
       .then((shown) => write(shown.map(formatEvent).join("")))
       .catch(() => {
         res.destroy();
@@ -133,6 +132,17 @@ function serveStream(
     options.closed();
   });
 }
+
+/** A batch as the unfiltered streams receive it: formatted once, however many streams it goes to. */
+function formatted(events: ConversationEvent[]): string {
+  let text = formattedBatches.get(events);
+  if (text === undefined) {
+    text = events.map(formatEvent).join("");
+    formattedBatches.set(events, text);
+  }
+  return text;
+}
+const formattedBatches = new WeakMap<ConversationEvent[], string>();
 
 const formatEvent = (event: ConversationEvent) =>
   `id: ${event.id}\nevent: conversation\ndata: ${event.data}\n\n`;

@@ -60,7 +60,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(conversationRoutes(services.conversations, services.cursors));
   app.use(contactRoutes(services.contacts));
   app.use(messageRoutes(services.messages, services.cursors));
-  app.use(eventRoutes(services.events, services.conversations, services.tickets));
+  app.use(
+    eventRoutes(services.events, services.conversations, {
+      tickets: services.tickets,
+      streamsPerClient: deps.security.eventStreamsPerClient,
+    }),
+  );
   app.use(openApiRoutes());
   // The inbox page (GET /) and its scripts, as written: no build step.
   app.use(express.static(WEB_DIR, { index: "index.html", maxAge: "1h" }));

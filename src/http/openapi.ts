@@ -23,7 +23,7 @@ const PROBLEMS: Record<number, string> = {
   409: "The write conflicts with a stored record (a phone number already taken)",
   413: "The body exceeds 64 KB",
   415: "The body is not JSON in UTF-8 (Content-Type, charset), or its Content-Encoding is not supported",
-  429: "More requests a minute than RATE_LIMIT_PER_MINUTE from this client (see RateLimit and Retry-After), or, for /events, more than 20 open streams",
+  429: "More requests a minute than RATE_LIMIT_PER_MINUTE from this client (see RateLimit and Retry-After), or, for /events, more open streams than EVENT_STREAMS_PER_CLIENT",
   431: "The URL and headers together exceed 16 KB",
   503: "The database is unreachable, or more requests wait for it than DB_QUEUE_LIMIT; retry after Retry-After",
 };
