@@ -2,8 +2,12 @@ import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { after, before, describe, test } from "node:test";
 import type { ConversationEvent } from "../src/events/hub.ts";
-import { MAX_STREAMS_PER_CLIENT } from "../src/events/routes.ts";
-import { startTestServer, type TestServer, testServerForFile } from "./support/app.ts";
+import {
+  startTestServer,
+  TEST_STREAMS_PER_CLIENT,
+  type TestServer,
+  testServerForFile,
+} from "./support/app.ts";
 import { eventually } from "./support/process.ts";
 import { openStream, type StreamEvent, type TestStream } from "./support/sse.ts";
 
@@ -127,7 +131,7 @@ describe("GET /events", () => {
     );
     await problem("?searchValue=%01", {}, 400, /^searchValue: must not contain control characters/);
     await problem("?colour=red", {}, 400, /^colour: is not accepted here/);
-    const streams = await Promise.all(Array.from({ length: MAX_STREAMS_PER_CLIENT }, () => stream()));
+    const streams = await Promise.all(Array.from({ length: TEST_STREAMS_PER_CLIENT }, () => stream()));
     await withStreams(streams, () => problem("", {}, 429, /at most 20 open streams per client/));
   });
 

@@ -24,11 +24,14 @@ export type TestServer = {
 };
 
 type Security = Parameters<typeof createApp>[0]["security"];
+/** EVENT_STREAMS_PER_CLIENT of the test servers: its default. */
+export const TEST_STREAMS_PER_CLIENT = 20;
 const OPEN: Security = {
   apiTokens: [],
   corsOrigins: [],
   rateLimitPerMinute: 0,
   dbQueueLimit: 100,
+  eventStreamsPerClient: TEST_STREAMS_PER_CLIENT,
   loopbackOnly: true,
 };
 
