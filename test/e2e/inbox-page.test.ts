@@ -1,18 +1,15 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { seed } from "../../src/seed/seed.ts";
 import { startTestServer, type TestServer } from "../support/app.ts";
+import { launchChromium, withoutChromium } from "../support/browser.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { loadOracle } from "../support/oracle.ts";
 
 /** The inbox page in Debian's Chromium, driven by Playwright: what a reviewer does, checked. */
-const CHROMIUM = "/usr/bin/chromium";
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `Chromium is not installed at ${CHROMIUM} (.ci/run installs it with apt)`;
+const skip = withoutChromium;
 const ARTIFACTS = "test-artifacts";
 
 describe("the inbox page", { skip }, () => {
@@ -39,18 +36,7 @@ describe("the inbox page", { skip }, () => {
     await db.pool.query("ANALYZE");
     server = await startTestServer(db);
     oracle = await loadOracle(db.pool);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     await mkdir(ARTIFACTS, { recursive: true });
   });

@@ -1,16 +1,13 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { seed } from "../../src/seed/seed.ts";
 import { startTestServer, type TestServer } from "../support/app.ts";
+import { launchChromium, withoutChromium } from "../support/browser.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 
 /** Two inbox pages on one server, live: what one agent or the API does shows in both. */
-const CHROMIUM = "/usr/bin/chromium";
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `Chromium is not installed at ${CHROMIUM} (.ci/run installs it with apt)`;
+const skip = withoutChromium;
 const LIVE_MS = 1_000;
 
 describe("the inbox page, live", { skip }, () => {
@@ -31,16 +28,7 @@ describe("the inbox page, live", { skip }, () => {
       "SELECT id, name FROM contacts ORDER BY last_message_at DESC, id DESC OFFSET 40 LIMIT 1",
     );
     contact = rows[0] as { id: number; name: string };
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-      ],
-    });
+    browser = await launchChromium();
     [one, two] = await Promise.all([browser.newPage(), browser.newPage()]);
     for (const page of [one, two]) {
       await page.goto(server.url);
