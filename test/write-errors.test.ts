@@ -17,7 +17,7 @@ const file = testServerForFile();
 
 type Answer = { status: number; contentType: string; problem: Problem };
 type Problem = {
-  title: string;
+  code: string;
   status: number;
   detail: string;
   errors?: { field: string; message: string }[];
@@ -114,7 +114,7 @@ describe("bodies that do not match their Content-Encoding", () => {
         });
         assert.equal(answer.status, 400, `${method} ${path} ${JSON.stringify(answer.problem)}`);
         assert.match(answer.contentType, /^application\/problem\+json/);
-        assert.equal(answer.problem.title, "unreadable_body");
+        assert.equal(answer.problem.code, "unreadable_body");
       }
     }
   });
@@ -126,14 +126,14 @@ describe("bodies that do not match their Content-Encoding", () => {
         "content-encoding": encoding,
       });
       assert.equal(answer.status, 400, encoding);
-      assert.equal(answer.problem.title, "unreadable_body");
+      assert.equal(answer.problem.code, "unreadable_body");
     }
     const unknown = await send("POST", `${file.server.url}/contacts`, json, {
       ...JSON_TYPE,
       "content-encoding": "zstd-not-really",
     });
     assert.equal(unknown.status, 415);
-    assert.equal(unknown.problem.title, "unsupported_encoding");
+    assert.equal(unknown.problem.code, "unsupported_encoding");
     const gzipped = await send("POST", `${file.server.url}/contacts`, gzipSync(Buffer.from(json)), {
       ...JSON_TYPE,
       "content-encoding": "gzip",
@@ -185,7 +185,7 @@ describe("database errors of class 22 and 23, through the error handler", () => 
       const problem = (await response.json()) as Problem;
       assert.ok(response.status >= 400 && response.status < 500, `${sqlstate} → ${response.status}`);
       assert.match(response.headers.get("content-type") ?? "", /^application\/problem\+json/);
-      assert.match(problem.title, /^(invalid_value|conflict|not_found)$/, sqlstate);
+      assert.match(problem.code, /^(invalid_value|conflict|not_found)$/, sqlstate);
       assert.ok(problem.detail.length > 0 && problem.detail !== "internal error", sqlstate);
     }
   });

@@ -1,8 +1,5 @@
-import { extendZodWithOpenApi } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { decimalInteger, strictFields } from "../http/validation.ts";
-
-extendZodWithOpenApi(z);
 
 export const MAX_PAGE = 10_000;
 export const DEFAULT_LIMIT = 50;
@@ -26,7 +23,7 @@ export const conversationsQuery = strictFields({
     .optional()
     .openapi({
       description:
-        "Page number, from 1. Prefer `cursor` past the first pages: it costs the same at any depth.",
+        "Page number, from 1; not with `cursor`. Prefer `cursor` past the first pages: it costs the same at any depth.",
     }),
   limit: decimalInteger(
     z
@@ -39,19 +36,18 @@ export const conversationsQuery = strictFields({
     .openapi({ description: "Conversations per page." }),
   searchValue: searchValue.optional().openapi({
     description:
-      "Case-insensitive substring of a message's content, the contact's name or phone number (digits match whatever the formatting). `%`, `_` and `\\` are literal.",
+      "Case-insensitive substring of a message's content, the contact's name or phone number (digits match whatever the formatting). `%`, `_` and `\\` are literal. No control characters.",
   }),
-  cursor: z
-    .string()
-    .max(512, "is too long to be a cursor")
-    .optional()
-    .openapi({ description: "The `X-Next-Cursor` of the previous page; continues right after it." }),
+  cursor: z.string().max(512, "is too long to be a cursor").optional().openapi({
+    description: "The `X-Next-Cursor` of the previous page; continues right after it. Not with `page`.",
+  }),
   unread: z
     .enum(["true", "false"], { error: "must be true or false" })
     .transform((v) => v === "true")
     .optional()
     .openapi({
-      description: "`true`: only conversations with unread inbound messages (`unread_count` > 0).",
+      description:
+        "`true`: only conversations with unread inbound messages (`unread_count` > 0). Not with `searchValue` yet.",
     }),
 })
   .refine((q) => !(q.page !== undefined && q.cursor !== undefined), {
@@ -87,11 +83,15 @@ export const conversation = z
 
 export const problem = z
   .object({
-    type: z.string(),
-    title: z.string(),
+    type: z.literal("about:blank").openapi({ description: "The status says what kind of problem it is" }),
+    title: z.string().openapi({ description: "The status's phrase", example: "Bad Request" }),
     status: z.number().int(),
-    detail: z.string(),
+    code: z.string().openapi({
+      description: "Stable and machine-readable: what to branch on",
+      example: "invalid_parameter",
+    }),
+    detail: z.string().openapi({ description: "For people: what was wrong, naming the field" }),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-    requestId: z.string().optional(),
+    requestId: z.string().optional().openapi({ description: "Also in X-Request-Id and in the log lines" }),
   })
   .openapi("Problem", { description: "RFC 9457 problem details" });

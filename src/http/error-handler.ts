@@ -4,7 +4,7 @@ import { ZodError, type z } from "zod";
 import { isConnectionFailure, sqlstate } from "../db/errors.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { badRequest, conflict, HttpError, notFound, unavailable } from "./errors.ts";
+import { badRequest, conflict, HttpError, notFound, problemBody, unavailable } from "./errors.ts";
 
 /**
  * Every error reaches the client as RFC 9457 problem+json naming the problem; user input never causes a 500.
@@ -29,10 +29,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       .status(problem.status)
       .type("application/problem+json")
       .json({
-        type: `about:blank#${problem.code}`,
-        title: problem.code,
-        status: problem.status,
-        detail: problem.message,
+        ...problemBody(problem.status, problem.code, problem.message),
         ...(problem.details ? { errors: problem.details } : {}),
         requestId: req.id,
       });
@@ -41,6 +38,28 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 
 export const notFoundHandler: RequestHandler = (req, _res, next) =>
   next(notFound(`route ${req.method} ${req.path}`));
+
+/** A documented path asked with a method it does not have (TRACE, PUT…): 405 and the methods it has, in Allow. */
+export function methodNotAllowedHandler(
+  routes: Array<{ pattern: RegExp; methods: string[] }>,
+): RequestHandler {
+  return (req, _res, next) => {
+    const route = routes.find((r) => r.pattern.test(req.path));
+    if (!route || route.methods.includes(req.method)) return next();
+    const allow = route.methods.join(", ");
+    next(
+      new HttpError(
+        405,
+        "method_not_allowed",
+        `${req.method} is not allowed on ${req.path} (allowed: ${allow})`,
+        undefined,
+        {
+          Allow: allow,
+        },
+      ),
+    );
+  };
+}
 
 /** A value the database refused: 400, naming the column when PostgreSQL reports one (a NOT NULL violation). */
 const invalidValue = (message: string) => (error: pg.DatabaseError) =>

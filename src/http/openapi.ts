@@ -27,13 +27,15 @@ const PROBLEMS: Record<number, string> = {
   431: "The URL and headers together exceed 16 KB",
   503: "The database is unreachable, or more requests wait for it than DB_QUEUE_LIMIT; retry after Retry-After",
 };
-/** Every API operation can meet these: the token, the rate limit, the server's limits, backpressure. */
-const ANY_API = [401, 408, 429, 431, 503];
+/** Node's HTTP server answers these itself, before any route: every path can meet them. */
+const ANY_PATH = [408, 431];
+/** Every API operation can meet these too: the token, the rate limit, backpressure. */
+const ANY_API = [401, 429, 503, ...ANY_PATH];
 const ANY_BODY = [413, 415];
 
 const problems = (statuses: number[]) =>
   Object.fromEntries(
-    [...new Set([...statuses, ...ANY_API])]
+    [...new Set(statuses)]
       .sort((a, b) => a - b)
       .map((s) => [
         s,
@@ -80,6 +82,9 @@ const OPERATIONS: Operation[] = [
     operationId: "createContact",
     tags: ["contacts"],
     summary: "Create a contact (phone numbers are unique by their digits)",
+    description:
+      "`+1 (555) 010-0000` and `15550100000` are the same number: a second contact with it is a 409. The name " +
+      "and number are searchable at once.",
     request: body(createContactBody),
     responses: { 201: json("The contact", contactResponse) },
     problems: [400, 409, ...ANY_BODY],
@@ -90,6 +95,7 @@ const OPERATIONS: Operation[] = [
     operationId: "getContact",
     tags: ["contacts"],
     summary: "A contact with its latest message",
+    description: "`last_message` is the conversation's latest message (null before the first one).",
     request: { params: id },
     responses: { 200: json("The contact", contactResponse) },
     problems: [400, 404],
@@ -100,6 +106,8 @@ const OPERATIONS: Operation[] = [
     operationId: "updateContact",
     tags: ["contacts"],
     summary: "Rename a contact or change its number; search sees it at once",
+    description:
+      "Give `name`, `phone_number` or both. A number another contact has, however formatted, is a 409.",
     request: { params: id, ...body(patchContactBody) },
     responses: { 200: json("The contact", contactResponse) },
     problems: [400, 404, 409, ...ANY_BODY],
@@ -137,6 +145,9 @@ const OPERATIONS: Operation[] = [
     operationId: "listMessages",
     tags: ["messages"],
     summary: "A contact's thread, newest first; X-Next-Cursor / Link continue it",
+    description:
+      "Messages to and from one contact, newest first, `limit` at a time. A page that is not the last carries " +
+      '`X-Next-Cursor` and `Link: <…>; rel="next"`; pass the cursor back as `cursor`.',
     request: { params: id, query: threadQuery },
     responses: { 200: json("Messages", messageResponse.array()) },
     problems: [400, 404],
@@ -165,6 +176,9 @@ const OPERATIONS: Operation[] = [
     operationId: "issueEventTicket",
     tags: ["events"],
     summary: "A ticket that opens event streams for a minute, for clients that cannot send Authorization",
+    description:
+      "Behind API_TOKEN this call needs the token; the ticket it answers opens `GET /events?ticket=` for 60 s " +
+      "and opens nothing else. Without API_TOKEN streams are open and a ticket is not needed.",
     responses: { 201: json("The ticket", ticketResponse) },
     problems: [],
   },
@@ -174,6 +188,7 @@ const OPERATIONS: Operation[] = [
     operationId: "deleteMessage",
     tags: ["messages"],
     summary: "Delete a message; if it was the latest, the previous one becomes the conversation's latest",
+    description: "The list and search move at once; a contact with no message left leaves the list.",
     request: { params: id },
     responses: { 204: { description: "Deleted" } },
     problems: [400, 404],
@@ -197,23 +212,40 @@ const HEALTH: RouteConfig[] = [
     operationId: "getHealth",
     tags: ["health"],
     summary: "The process is up",
+    description:
+      "Answers without touching the database: a supervisor restarts a process that stops answering.",
     security: [],
-    responses: { 200: json("Up", z.object({ status: z.literal("ok") })) },
+    responses: { 200: json("Up", z.object({ status: z.literal("ok") })), ...problems(ANY_PATH) },
   },
   {
     method: "get",
     path: "/readyz",
     operationId: "getReadiness",
     tags: ["health"],
-    summary:
-      "The database answers and is fully migrated; also reports start-up work (cache warm-up, search sample)",
+    summary: "The database answers and is fully migrated",
+    description:
+      "A load balancer sends traffic only while this is 200. The body also reports start-up work still running " +
+      "(the cache warm-up, the search planner's sample), which slows some requests but does not stop them.",
     security: [],
     responses: {
       200: json("Ready to serve", readiness),
       503: json("Not ready: the database is unreachable or still migrating", readiness),
+      ...problems(ANY_PATH),
     },
   },
 ];
+
+/** Each documented path as Express matches it (any case, an optional trailing slash), with its methods. */
+export function documentedRoutes(): Array<{ pattern: RegExp; methods: string[] }> {
+  const byPath = new Map<string, string[]>();
+  for (const { path, method } of [...OPERATIONS, ...HEALTH]) {
+    byPath.set(path, [...(byPath.get(path) ?? []), method.toUpperCase()]);
+  }
+  return [...byPath].map(([path, methods]) => ({
+    pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, "[^/]+")}/?$`, "i"),
+    methods: methods.includes("GET") ? [...methods, "HEAD"] : methods,
+  }));
+}
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 export function openApiDocument() {
@@ -229,13 +261,19 @@ export function openApiDocument() {
     registry.registerPath({
       ...operation,
       security: [{ [bearer.name]: [] }, {}],
-      responses: { ...responses, ...problems(statuses) },
+      responses: { ...responses, ...problems([...statuses, ...ANY_API]) },
     });
   }
   for (const operation of HEALTH) registry.registerPath(operation);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
-    info: { title: "Inbox", version: "0.1.0", description: "Conversations over contacts and messages." },
+    info: {
+      title: "Inbox",
+      version: "0.1.0",
+      description: "Conversations over contacts and messages.",
+      license: { name: "Proprietary: all rights reserved", identifier: "LicenseRef-Proprietary" },
+      contact: { name: "Inbox maintainers" },
+    },
     servers: [{ url: "/", description: "The server this document is served from" }],
     tags: [
       { name: "conversations", description: "The inbox: latest message per contact, paged and searched" },

@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, type Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Express } from "express";
+import { problemBody } from "./errors.ts";
 
 /**
  * The HTTP server around the app, with explicit limits against slow or oversized requests: headers (URL
@@ -37,9 +38,10 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     "bad_request",
     "malformed HTTP request",
   ];
-  const body = JSON.stringify({ type: `about:blank#${code}`, title: code, status, detail });
+  const problem = problemBody(status, code, detail);
+  const body = JSON.stringify(problem);
   socket.end(
-    `HTTP/1.1 ${status} ${code}\r\nContent-Type: application/problem+json\r\n` +
+    `HTTP/1.1 ${status} ${problem.title}\r\nContent-Type: application/problem+json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

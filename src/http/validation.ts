@@ -1,5 +1,9 @@
+import { extendZodWithOpenApi } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { badRequest } from "./errors.ts";
+
+// Every request schema imports this module: `.openapi()` (descriptions, examples) exists before any is built.
+extendZodWithOpenApi(z);
 
 /**
  * A number in a path or query written as decimal digits only. Number() would also take "0x10", "1e3", "+2" and

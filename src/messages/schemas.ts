@@ -13,7 +13,8 @@ export const createMessageBody = strictFields({
     .min(1, "must not be empty")
     .max(4096, "must be at most 4,096 characters")
     .refine((v) => !v.includes("\u0000"), "must not contain NUL characters")
-    .refine((v) => v.trim().length > 0, "must not be blank"),
+    .refine((v) => v.trim().length > 0, "must not be blank")
+    .openapi({ description: "Not blank, no NUL character.", example: "Is the order still on for Friday?" }),
   direction: z.enum(["inbound", "outbound"], { error: 'must be "inbound" or "outbound"' }),
   timestamp: z.iso
     .datetime({
@@ -23,7 +24,13 @@ export const createMessageBody = strictFields({
     .refine((v) => !OFFSET_BEYOND_POSTGRES.test(v), "must have a time zone offset from -15:59 to +15:59")
     .refine((v) => Date.parse(v) <= Date.now() + MAX_FUTURE_MS, "must not be in the future")
     .refine((v) => Date.parse(v) >= Date.UTC(1970, 0, 1), "must not be before 1970")
-    .optional(),
+    .optional()
+    .openapi({
+      description:
+        "When the message was sent, from 1970 to 5 minutes past the server's clock, with an offset from -15:59 " +
+        "to +15:59. Defaults to now.",
+      example: "2026-01-31T23:58:21Z",
+    }),
 });
 
 export const threadQuery = strictFields({
