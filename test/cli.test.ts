@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
+import { openApiDocument } from "../src/http/openapi.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 
 /** The command-line tools as a user runs them: exit codes, messages, and what a killed seed leaves behind. */
@@ -111,6 +112,7 @@ for (const [command, script] of [
   ["migrate", "src/db/migrate-cli.ts"],
   ["verify", "src/conversations/verify-cli.ts"],
   ["explain", "bench/explain.ts"],
+  ["openapi", "src/http/openapi-cli.ts"],
 ] as const) {
   describe(`npm run ${command}`, () => {
     test("--help: exit 0, nothing run", async () => {
@@ -126,6 +128,14 @@ for (const [command, script] of [
     });
   });
 }
+
+describe("npm run openapi", () => {
+  test("prints the document GET /openapi.json serves, with no database", async () => {
+    const result = await run("src/http/openapi-cli.ts", [], { DATABASE_URL: "postgres://nowhere.invalid/x" });
+    assert.equal(result.code, 0, result.output);
+    assert.deepEqual(JSON.parse(result.output), openApiDocument());
+  });
+});
 
 describe("npm start", () => {
   test("--help: exit 0, naming every variable .env.example sets, and no other", async () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
 import { testServerForFile } from "./support/app.ts";
+import { assertDocumented } from "./support/contract.ts";
 
 /**
  * Property-based: whatever arrives in a query, a path or a body, the answer is a 2xx or 4xx with a JSON
@@ -135,11 +136,13 @@ async function send(method: string, path: string, payload?: { text: string; cont
         }
       : {}),
   });
-  return {
+  const answer = {
     status: response.status,
     contentType: response.headers.get("content-type") ?? "",
     text: await response.text(),
   } satisfies Answer;
+  assertDocumented(method, path, answer);
+  return answer;
 }
 
 function assertJsonAnswer(answer: Answer, fullRequest: string): void {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { request as httpRequest } from "node:http";
 import { describe, test } from "node:test";
 import { testServerForFile } from "./support/app.ts";
+import { assertDocumented } from "./support/contract.ts";
 
 /** HTTP details a client relies on: the problem's members, 405 with Allow, and bytes that are not UTF-8. */
 
@@ -19,6 +20,12 @@ function raw(method: string, path: string, body?: Buffer, headers: Record<string
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
         const text = Buffer.concat(chunks).toString();
+        const contentType = res.headers["content-type"] ?? null;
+        try {
+          assertDocumented(method, path, { status: res.statusCode ?? 0, contentType, text });
+        } catch (error) {
+          return reject(error);
+        }
         resolve({
           status: res.statusCode ?? 0,
           headers: res.headers,

@@ -6,6 +6,7 @@ import express from "express";
 import fc from "fast-check";
 import { errorHandler } from "../src/http/error-handler.ts";
 import { testServerForFile } from "./support/app.ts";
+import { assertDocumented } from "./support/contract.ts";
 import { testLogger } from "./support/database.ts";
 
 /**
@@ -31,6 +32,11 @@ async function send(
 ): Promise<Answer> {
   const response = await fetch(url, { method, body, headers });
   const text = await response.text();
+  assertDocumented(method, url, {
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    text,
+  });
   return {
     status: response.status,
     contentType: response.headers.get("content-type") ?? "",

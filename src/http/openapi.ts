@@ -29,9 +29,11 @@ const PROBLEMS: Record<number, string> = {
 };
 /** Node's HTTP server answers these itself, before any route: every path can meet them. */
 const ANY_PATH = [408, 431];
-/** Every API operation can meet these too: the token, the rate limit, backpressure. */
-const ANY_API = [401, 429, 503, ...ANY_PATH];
-const ANY_BODY = [413, 415];
+/**
+ * Every API operation can meet these too: a body that cannot be read (parsed wherever one is sent, even where
+ * none is expected), the token, the rate limit, backpressure.
+ */
+const ANY_API = [400, 401, 413, 415, 429, 503, ...ANY_PATH];
 
 const problems = (statuses: number[]) =>
   Object.fromEntries(
@@ -74,7 +76,7 @@ const OPERATIONS: Operation[] = [
         content: { "application/json": { schema: conversation.array() } },
       },
     },
-    problems: [400],
+    problems: [],
   },
   {
     method: "post",
@@ -87,7 +89,7 @@ const OPERATIONS: Operation[] = [
       "and number are searchable at once.",
     request: body(createContactBody),
     responses: { 201: json("The contact", contactResponse) },
-    problems: [400, 409, ...ANY_BODY],
+    problems: [409],
   },
   {
     method: "get",
@@ -98,7 +100,7 @@ const OPERATIONS: Operation[] = [
     description: "`last_message` is the conversation's latest message (null before the first one).",
     request: { params: id },
     responses: { 200: json("The contact", contactResponse) },
-    problems: [400, 404],
+    problems: [404],
   },
   {
     method: "patch",
@@ -110,7 +112,7 @@ const OPERATIONS: Operation[] = [
       "Give `name`, `phone_number` or both. A number another contact has, however formatted, is a 409.",
     request: { params: id, ...body(patchContactBody) },
     responses: { 200: json("The contact", contactResponse) },
-    problems: [400, 404, 409, ...ANY_BODY],
+    problems: [404, 409],
   },
   {
     method: "post",
@@ -126,7 +128,7 @@ const OPERATIONS: Operation[] = [
       body: { content: { "application/json": { schema: markReadBody } }, required: false },
     },
     responses: { 200: json("The read marker and what is unread past it", readMarkerResponse) },
-    problems: [400, 404, ...ANY_BODY],
+    problems: [404],
   },
   {
     method: "post",
@@ -137,7 +139,7 @@ const OPERATIONS: Operation[] = [
     description: "The conversation list and search see the message as soon as this answers.",
     request: { params: id, ...body(createMessageBody) },
     responses: { 201: json("The message", messageResponse) },
-    problems: [400, 404, ...ANY_BODY],
+    problems: [404],
   },
   {
     method: "get",
@@ -150,7 +152,7 @@ const OPERATIONS: Operation[] = [
       '`X-Next-Cursor` and `Link: <…>; rel="next"`; pass the cursor back as `cursor`.',
     request: { params: id, query: threadQuery },
     responses: { 200: json("Messages", messageResponse.array()) },
-    problems: [400, 404],
+    problems: [404],
   },
   {
     method: "get",
@@ -168,7 +170,7 @@ const OPERATIONS: Operation[] = [
     responses: {
       200: { description: "The stream", content: { "text/event-stream": { schema: z.string() } } },
     },
-    problems: [400],
+    problems: [],
   },
   {
     method: "post",
@@ -191,7 +193,7 @@ const OPERATIONS: Operation[] = [
     description: "The list and search move at once; a contact with no message left leaves the list.",
     request: { params: id },
     responses: { 204: { description: "Deleted" } },
-    problems: [400, 404],
+    problems: [404],
   },
 ];
 

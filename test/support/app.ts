@@ -7,6 +7,7 @@ import { useSessionDefaults } from "../../src/db/session-defaults.ts";
 import { createApp } from "../../src/http/app.ts";
 import { createHttpServer } from "../../src/http/server.ts";
 import { createServices, type Services } from "../../src/services.ts";
+import { assertDocumented } from "./contract.ts";
 import { createTestDatabase, type TestDatabase, testLogger } from "./database.ts";
 
 /** The real Express app over a test database, listening on a free loopback port. */
@@ -99,6 +100,11 @@ async function request(method: string, url: string, body?: unknown, headers: Rec
   }
   const response = await fetch(url, init);
   const text = await response.text();
+  assertDocumented(method, url, {
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    text,
+  });
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
 
