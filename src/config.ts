@@ -20,6 +20,19 @@ const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   // Set when DATABASE_URL is a pooler in transaction mode (PgBouncer): session work goes here instead.
   DATABASE_DIRECT_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  // Streaming replicas of DATABASE_URL, comma-separated: list, search, thread and contact reads go to them.
+  DATABASE_READ_URLS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((u) => u.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^postgres(ql)?$/ })))
+    .optional(),
+  // A replica further behind the primary than this is left out of the rotation until it catches up.
+  REPLICA_MAX_LAG_MS: integer(0, 3_600_000).default(2_000),
   PG_DATA_DIR: z.string().min(1).default(".data/pg"),
   PG_PORT: integer(0, 65535).default(0),
   // Per pool (the app has two: the conversation list's and everything else's), shared out among the HTTP
@@ -68,6 +81,9 @@ export type Config = Readonly<{
     url: string | undefined;
     /** A direct connection when `url` is a transaction pooler: migrations, the seed, background work. */
     directUrl: string | undefined;
+    /** Streaming replicas of `url` for reads (src/db/replicas.ts). */
+    readUrls: readonly string[];
+    replicaMaxLagMs: number;
     dataDir: string;
     embeddedPort: number;
     poolSize: number;
@@ -104,6 +120,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid environment: ${problems.join("; ")}`);
   }
   const e = parsed.data;
+  if (e.DATABASE_READ_URLS?.length && !e.DATABASE_URL) {
+    throw new ConfigError(
+      "Invalid environment: DATABASE_READ_URLS is set without DATABASE_URL: replicas stream from a primary you run, not from the embedded server",
+    );
+  }
   if (e.DATABASE_DIRECT_URL && !e.DATABASE_URL) {
     throw new ConfigError(
       "Invalid environment: DATABASE_DIRECT_URL is set without DATABASE_URL: it names the direct way to the database DATABASE_URL reaches through a pooler",
@@ -116,6 +137,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     db: Object.freeze({
       url: e.DATABASE_URL,
       directUrl: e.DATABASE_DIRECT_URL,
+      readUrls: Object.freeze(e.DATABASE_READ_URLS ?? []),
+      replicaMaxLagMs: e.REPLICA_MAX_LAG_MS,
       dataDir: path.resolve(e.PG_DATA_DIR),
       embeddedPort: e.PG_PORT,
       poolSize: e.DB_POOL_SIZE,

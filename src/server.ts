@@ -10,6 +10,7 @@ import { type Database, openDatabase } from "./db/database.ts";
 import { reportHugePages } from "./db/huge-pages.ts";
 import { latestVersion, loadMigrations, migrate } from "./db/migrate.ts";
 import { createPool, type Pool } from "./db/pool.ts";
+import { createReplicaPools } from "./db/replicas.ts";
 import { useSessionDefaults } from "./db/session-defaults.ts";
 import { boundPort, drain } from "./http/listen.ts";
 import { onStop } from "./lifecycle.ts";
@@ -100,12 +101,15 @@ async function start(config: Config, logger: Logger, running: Running): Promise<
   const requests = { ...base, url: db.url, size: config.db.poolSize, throughPooler: db.throughPooler };
   const requestPool = ownsRequests ? pool : createPool(requests);
   const listPool = createPool({ ...requests, plans: "generic" });
+  const replicas = createReplicaPools(config.db.readUrls, { ...base, size: config.db.poolSize });
   running.pools.push(...(ownsRequests ? [listPool] : [requestPool, listPool]));
-  const services = await createServices({ pool: requestPool, listPool }, logger, {
+  running.pools.push(...replicas.flatMap((r) => [r.pool, r.listPool]));
+  const services = await createServices({ pool: requestPool, listPool, replicas }, logger, {
     cursorSecret: config.cursorSecret,
     warmCache: config.db.warmCache,
     background: ownsRequests ? undefined : startBackground(pool, logger, { warmCache: config.db.warmCache }),
     changesUrl: db.directUrl,
+    replicaMaxLagMs: config.db.replicaMaxLagMs,
   });
   running.stopBackground = services.stop;
   running.closeStreams = services.closeStreams;

@@ -4,6 +4,7 @@ import { createContactQueries } from "./contacts/queries.ts";
 import { createCursorCodec } from "./conversations/cursor.ts";
 import { createConversationQueries } from "./conversations/queries.ts";
 import type { Pool } from "./db/pool.ts";
+import { createReadRouter, type ReadRouter, type ReplicaPools } from "./db/replicas.ts";
 import { newEpoch, startChangeFeed } from "./events/feed.ts";
 import { createEventHub } from "./events/hub.ts";
 import type { Events } from "./events/routes.ts";
@@ -13,32 +14,46 @@ import { createMessageQueries } from "./messages/queries.ts";
 
 /**
  * Every domain's queries, wired once: what the app serves and the tests exercise. `listPool` serves the
- * conversation list with cached generic plans (see createPool); everything else uses `pool`. The background
+ * conversation list with cached generic plans (see createPool); everything else uses `pool`. With
+ * `replicas`, reads go to them through `reads` (src/db/replicas.ts); writes and the background stay here. The background
  * work is started here unless given (a cluster worker is given its primary's, src/cluster/worker.ts). With
  * `changesUrl` (a direct connection), the process listens for changes and serves them on GET /events.
  */
 export async function createServices(
-  { pool, listPool }: { pool: Pool; listPool: Pool },
+  { pool, listPool, replicas = [] }: { pool: Pool; listPool: Pool; replicas?: ReplicaPools[] },
   logger: Logger,
   options: {
     cursorSecret: string | undefined;
     warmCache: boolean;
     background?: Background;
     changesUrl?: string;
+    /** REPLICA_MAX_LAG_MS: needed with `replicas`. */
+    replicaMaxLagMs?: number;
   },
 ) {
   if (!options.cursorSecret) logger.warn("CURSOR_SECRET is not set: cursors will not survive a restart");
   const secret = options.cursorSecret ?? randomBytes(32).toString("hex");
   const background = options.background ?? startBackground(pool, logger, { warmCache: options.warmCache });
-  const conversations = createConversationQueries({ pool, listPool }, background.sample);
+  const readsOn = (pools: { pool: Pool; listPool: Pool }): ReadQueries => ({
+    conversations: createConversationQueries(pools, background.sample),
+    contacts: createContactQueries(pools.pool),
+    messages: createMessageQueries(pools.pool),
+  });
+  const { conversations, contacts, messages } = readsOn({ pool, listPool });
+  const reads = createReadRouter(
+    { name: "primary", pool, queries: { conversations, contacts, messages } },
+    replicas.map((r) => ({ name: r.name, pool: r.pool, queries: readsOn(r) })),
+    { maxLagMs: options.replicaMaxLagMs ?? 0, logger },
+  );
   const events = options.changesUrl ? startEvents(options.changesUrl, conversations, logger) : undefined;
   return {
     cursors: createCursorCodec(secret),
     tickets: createTicketCodec(secret),
     conversations,
     events,
-    contacts: createContactQueries(pool),
-    messages: createMessageQueries(pool),
+    contacts,
+    messages,
+    reads,
     sample: background.sample,
     /** Ends the event streams (before the HTTP drain, which would wait for them otherwise). */
     closeStreams: () => events?.hub.close(),
@@ -48,6 +63,7 @@ export async function createServices(
      */
     stop: () => {
       background.stop();
+      reads.stop();
       events?.hub.close();
       return events?.feed.stop();
     },
@@ -59,6 +75,15 @@ export async function createServices(
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
+
+/** What a read can run on a replica: each domain's queries over that server's pools (only reads are used). */
+export type ReadQueries = {
+  conversations: ReturnType<typeof createConversationQueries>;
+  contacts: ReturnType<typeof createContactQueries>;
+  messages: ReturnType<typeof createMessageQueries>;
+};
+
+export type Reads = ReadRouter<ReadQueries>;
 
 function startEvents(
   url: string,

@@ -5,6 +5,7 @@ import type { Config } from "../config.ts";
 import { createSampleMirror } from "../conversations/search-sample.ts";
 import { latestVersion, loadMigrations } from "../db/migrate.ts";
 import { createPool, type Pool } from "../db/pool.ts";
+import { createReplicaPools } from "../db/replicas.ts";
 import type { CacheProgress } from "../db/warm-up.ts";
 import { drain } from "../http/listen.ts";
 import { onStop } from "../lifecycle.ts";
@@ -43,12 +44,14 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
   };
   const pool = createPool(options);
   const listPool = createPool({ ...options, plans: "generic" });
-  held.pools.push(pool, listPool);
-  const services = await createServices({ pool, listPool }, logger, {
+  const replicas = createReplicaPools(config.db.readUrls, { ...options, throughPooler: false });
+  held.pools.push(pool, listPool, ...replicas.flatMap((r) => [r.pool, r.listPool]));
+  const services = await createServices({ pool, listPool, replicas }, logger, {
     cursorSecret: start.cursorSecret,
     warmCache: false,
     background,
     changesUrl: start.directUrl,
+    replicaMaxLagMs: config.db.replicaMaxLagMs,
   });
   held.services = services;
   const latestMigration = latestVersion(await loadMigrations());

@@ -1,12 +1,17 @@
 import { Router } from "express";
+import type { ReadRouter } from "../db/replicas.ts";
 import { clientGoneSignal } from "../http/client-gone.ts";
+import { readAfterWrite } from "../http/write-token.ts";
 import type { CursorCodec } from "./cursor.ts";
 import type { ConversationQueries } from "./queries.ts";
 import { conversationsQuery } from "./schemas.ts";
 import { parseSearchTerm } from "./search-term.ts";
 
 /** GET /conversations: newest conversations first, by page or cursor, optionally filtered by a search. */
-export function conversationRoutes(queries: ConversationQueries, cursors: CursorCodec): Router {
+export function conversationRoutes(
+  reads: ReadRouter<{ conversations: ConversationQueries }>,
+  cursors: CursorCodec,
+): Router {
   const router = Router();
   router.get("/conversations", async (req, res) => {
     const query = conversationsQuery.parse(req.query);
@@ -19,7 +24,9 @@ export function conversationRoutes(queries: ConversationQueries, cursors: Cursor
       signal: clientGoneSignal(res),
       unread: query.unread,
     };
-    const page = term ? await queries.search(term, request) : await queries.list(request);
+    const page = await readAfterWrite(req, res, reads, ({ conversations }) =>
+      term ? conversations.search(term, request) : conversations.list(request),
+    );
     res.setHeader("Server-Timing", `db;dur=${page.dbMs.toFixed(2)};desc="${page.plan}"`);
     if (page.next) {
       const cursor = cursors.encode(page.next, search);

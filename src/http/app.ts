@@ -59,9 +59,9 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(jsonBodies());
   const { services } = deps;
-  app.use(conversationRoutes(services.conversations, services.cursors));
-  app.use(contactRoutes(services.contacts));
-  app.use(messageRoutes(services.messages, services.cursors));
+  app.use(conversationRoutes(services.reads, services.cursors));
+  app.use(contactRoutes(services.contacts, services.reads));
+  app.use(messageRoutes(services.messages, services.reads, services.cursors));
   app.use(
     eventRoutes(services.events, services.conversations, {
       tickets: services.tickets,
@@ -101,11 +101,13 @@ function requestLogger(logger: Logger) {
 
 /**
  * Until the planner's sample of recent conversations is read, some searches take a slow plan; until the cache
- * is warm, requests may wait on the disk.
+ * is warm, requests may wait on the disk. Replicas down or lagging send their reads to the primary: slower,
+ * not unready.
  */
 function startupWork(services: Services) {
   return {
     searchSample: services.sample.isLoaded() ? "loaded" : "loading",
     cache: services.cache.progress(),
+    ...(services.reads.enabled ? { replicas: services.reads.status() } : {}),
   };
 }

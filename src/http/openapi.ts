@@ -56,13 +56,71 @@ const body = (schema: z.ZodType) => ({
 });
 const id = z.object({ id: idParam });
 
-type Operation = Omit<RouteConfig, "responses"> & { responses: RouteConfig["responses"]; problems: number[] };
+/**
+ * `replicated`: "read" operations may be served by a replica and take X-Write-Token; "write" operations answer
+ * with one (only with DATABASE_READ_URLS set).
+ */
+type Operation = Omit<RouteConfig, "responses"> & {
+  responses: RouteConfig["responses"];
+  problems: number[];
+  replicated?: "read" | "write";
+};
+
+const WRITE_TOKEN = z
+  .string()
+  .regex(/^[0-9a-f]{1,16}$/)
+  .optional()
+  .openapi({
+    description:
+      "The X-Write-Token of a write this read must see. With replicas, the read is served by one that has " +
+      "replayed that write, or by the primary; without it, a replica may be slightly behind.",
+    example: "3a1f2b8",
+  });
+const afterWrite = z.object({ "X-Write-Token": WRITE_TOKEN });
+const READ_HEADERS = {
+  "X-Read-Source": {
+    description: 'With DATABASE_READ_URLS: which server answered ("primary", "replica-1"…)',
+    schema: { type: "string" as const },
+  },
+};
+const WRITE_HEADERS = {
+  "X-Write-Token": {
+    description:
+      "With DATABASE_READ_URLS: opaque, names this write's commit position; send it back as X-Write-Token " +
+      "on reads that must see it",
+    schema: { type: "string" as const },
+  },
+};
+
+/** The operation with its consistency headers: on the request of a read, on the success of a write. */
+function withConsistencyHeaders({
+  replicated,
+  request,
+  responses,
+  ...operation
+}: Omit<Operation, "problems">) {
+  if (!replicated) return { ...operation, request, responses };
+  const headers = replicated === "read" ? READ_HEADERS : WRITE_HEADERS;
+  const success = Object.fromEntries(
+    Object.entries(responses).map(([status, r]) =>
+      Number(status) < 300 && !("$ref" in r)
+        ? [status, { ...r, headers: { ...r.headers, ...headers } }]
+        : [status, r],
+    ),
+  );
+  return {
+    ...operation,
+    request: replicated === "read" ? { ...request, headers: afterWrite } : request,
+    responses: success,
+  };
+}
 
 const OPERATIONS: Operation[] = [
   {
     method: "get",
     path: "/conversations",
     operationId: "listConversations",
+    replicated: "read",
     tags: ["conversations"],
     summary: "The most recent conversations, newest first; paginated; optionally searched",
     description:
@@ -82,6 +140,7 @@ const OPERATIONS: Operation[] = [
     method: "post",
     path: "/contacts",
     operationId: "createContact",
+    replicated: "write",
     tags: ["contacts"],
     summary: "Create a contact (phone numbers are unique by their digits)",
     description:
@@ -95,6 +154,7 @@ const OPERATIONS: Operation[] = [
     method: "get",
     path: "/contacts/{id}",
     operationId: "getContact",
+    replicated: "read",
     tags: ["contacts"],
     summary: "A contact with its latest message",
     description: "`last_message` is the conversation's latest message (null before the first one).",
@@ -106,6 +166,7 @@ const OPERATIONS: Operation[] = [
     method: "patch",
     path: "/contacts/{id}",
     operationId: "updateContact",
+    replicated: "write",
     tags: ["contacts"],
     summary: "Rename a contact or change its number; search sees it at once",
     description:
@@ -118,6 +179,7 @@ const OPERATIONS: Operation[] = [
     method: "post",
     path: "/contacts/{id}/read",
     operationId: "markRead",
+    replicated: "write",
     tags: ["contacts"],
     summary: "Mark a conversation read, up to one of its messages or (no body) up to its latest",
     description:
@@ -134,6 +196,7 @@ const OPERATIONS: Operation[] = [
     method: "post",
     path: "/contacts/{id}/messages",
     operationId: "createMessage",
+    replicated: "write",
     tags: ["messages"],
     summary: "Record a message to or from a contact (timestamp defaults to now)",
     description: "The conversation list and search see the message as soon as this answers.",
@@ -145,6 +208,7 @@ const OPERATIONS: Operation[] = [
     method: "get",
     path: "/contacts/{id}/messages",
     operationId: "listMessages",
+    replicated: "read",
     tags: ["messages"],
     summary: "A contact's thread, newest first; X-Next-Cursor / Link continue it",
     description:
@@ -188,6 +252,7 @@ const OPERATIONS: Operation[] = [
     method: "delete",
     path: "/messages/{id}",
     operationId: "deleteMessage",
+    replicated: "write",
     tags: ["messages"],
     summary: "Delete a message; if it was the latest, the previous one becomes the conversation's latest",
     description: "The list and search move at once; a contact with no message left leaves the list.",
@@ -202,6 +267,21 @@ const readiness = z
     status: z.enum(["ready", "migrating", "unavailable"]),
     database: z.enum(["reachable", "unreachable"]),
     migration: z.object({ applied: z.number().int().nullable(), expected: z.number().int() }).optional(),
+    replicas: z
+      .array(
+        z.object({
+          name: z.string(),
+          state: z.enum(["starting", "up", "lagging", "down"]),
+          lagMs: z.number().int().nullable(),
+          reason: z.string().optional(),
+        }),
+      )
+      .optional()
+      .openapi({
+        description:
+          "With DATABASE_READ_URLS: each replica's state and lag behind the primary (to within 200 ms). Only " +
+          '"up" ones take reads; the others\' reads go to the primary.',
+      }),
   })
   .loose()
   .openapi("Readiness");
@@ -259,7 +339,8 @@ export function openApiDocument() {
       "With API_TOKEN set on the server, every API request needs `Authorization: Bearer <token>`. Without it, " +
       "reads are open, and writes too only while the server listens on loopback.",
   });
-  for (const { problems: statuses, responses, ...operation } of OPERATIONS) {
+  for (const { problems: statuses, ...described } of OPERATIONS) {
+    const { responses, ...operation } = withConsistencyHeaders(described);
     registry.registerPath({
       ...operation,
       security: [{ [bearer.name]: [] }, {}],

@@ -1,16 +1,24 @@
 import { Router } from "express";
 import type { CursorCodec } from "../conversations/cursor.ts";
+import type { ReadRouter } from "../db/replicas.ts";
 import { parseBody, parseId } from "../http/validation.ts";
+import { readAfterWrite, sendWriteToken } from "../http/write-token.ts";
 import type { MessageQueries } from "./queries.ts";
 import { createMessageBody, threadQuery } from "./schemas.ts";
 
 /** POST /contacts/:id/messages, GET /contacts/:id/messages (the thread), DELETE /messages/:id. */
-export function messageRoutes(messages: MessageQueries, cursors: CursorCodec): Router {
+export function messageRoutes(
+  messages: MessageQueries,
+  reads: ReadRouter<{ messages: MessageQueries }>,
+  cursors: CursorCodec,
+): Router {
   const router = Router();
   router.post("/contacts/:id/messages", async (req, res) => {
     const contactId = parseId(req.params.id);
     const body = parseBody(createMessageBody, req.body);
-    res.status(201).json(await messages.add({ contactId, ...body }));
+    const message = await messages.add({ contactId, ...body });
+    await sendWriteToken(res, reads);
+    res.status(201).json(message);
   });
   router.get("/contacts/:id/messages", async (req, res) => {
     const contactId = parseId(req.params.id);
@@ -18,7 +26,9 @@ export function messageRoutes(messages: MessageQueries, cursors: CursorCodec): R
     // A thread cursor only continues the thread it came from.
     const scope = `thread:${contactId}`;
     const after = query.cursor ? cursors.decode(query.cursor, scope) : null;
-    const page = await messages.thread(contactId, after, query.limit);
+    const page = await readAfterWrite(req, res, reads, (q) =>
+      q.messages.thread(contactId, after, query.limit),
+    );
     res.setHeader("Server-Timing", `db;dur=${page.dbMs.toFixed(2)}`);
     if (page.next) {
       const cursor = cursors.encode(page.next, scope);
@@ -30,6 +40,7 @@ export function messageRoutes(messages: MessageQueries, cursors: CursorCodec): R
   });
   router.delete("/messages/:id", async (req, res) => {
     await messages.remove(parseId(req.params.id));
+    await sendWriteToken(res, reads);
     res.status(204).end();
   });
   return router;

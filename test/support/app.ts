@@ -3,6 +3,7 @@ import { after, before } from "node:test";
 import { startBackground } from "../../src/background.ts";
 import { latestVersion, loadMigrations } from "../../src/db/migrate.ts";
 import { createPool } from "../../src/db/pool.ts";
+import { createReplicaPools } from "../../src/db/replicas.ts";
 import { useSessionDefaults } from "../../src/db/session-defaults.ts";
 import { createApp } from "../../src/http/app.ts";
 import { createHttpServer } from "../../src/http/server.ts";
@@ -41,12 +42,25 @@ const OPEN: Security = {
  * `throughPooler`: the request pools reach the database by this URL, a transaction pooler, with the role's
  * session defaults set as `npm start` sets them; the background work stays on the direct `db.pool`.
  */
-export type TestServerOptions = { throughPooler?: string; statementTimeoutMs?: number; port?: number };
+export type TestServerOptions = {
+  throughPooler?: string;
+  statementTimeoutMs?: number;
+  port?: number;
+  /** Streaming replicas of the database, for reads (DATABASE_READ_URLS), and REPLICA_MAX_LAG_MS. */
+  readUrls?: string[];
+  replicaMaxLagMs?: number;
+};
 
 export async function startTestServer(
   db: TestDatabase,
   security: Partial<Security> = {},
-  { throughPooler, statementTimeoutMs = 30_000, port = 0 }: TestServerOptions = {},
+  {
+    throughPooler,
+    statementTimeoutMs = 30_000,
+    port = 0,
+    readUrls = [],
+    replicaMaxLagMs = 2_000,
+  }: TestServerOptions = {},
 ): Promise<TestServer> {
   const requests = {
     url: throughPooler ?? db.url,
@@ -57,14 +71,16 @@ export async function startTestServer(
   if (throughPooler) await useSessionDefaults(db.pool, throughPooler, statementTimeoutMs, testLogger);
   const pool = throughPooler ? createPool({ ...requests, size: 8 }) : db.pool;
   const listPool = createPool({ ...requests, size: 4, plans: "generic" });
-  const services = await createServices({ pool, listPool }, testLogger, {
+  const replicas = createReplicaPools(readUrls, { ...requests, size: 4, throughPooler: false });
+  const services = await createServices({ pool, listPool, replicas }, testLogger, {
     cursorSecret: "test-secret-test-secret",
     warmCache: true,
     background: throughPooler ? startBackground(db.pool, testLogger, { warmCache: true }) : undefined,
     changesUrl: db.url,
+    replicaMaxLagMs,
   });
   // Start-up work done before any test runs: a warm-up still reading relations would meet a test's locks.
-  await Promise.all([services.ready, services.cache.done]);
+  await Promise.all([services.ready, services.cache.done, services.reads.ready]);
   const app = createApp({
     pool,
     logger: testLogger,
@@ -83,7 +99,10 @@ export async function startTestServer(
     close: () =>
       new Promise((resolve) => {
         void services.stop();
-        const pools = pool === db.pool ? [listPool] : [pool, listPool];
+        const pools = [
+          ...(pool === db.pool ? [listPool] : [pool, listPool]),
+          ...replicas.flatMap((r) => [r.pool, r.listPool]),
+        ];
         server.close(() =>
           services.cache.done.then(() => Promise.all(pools.map((p) => p.end()))).then(() => resolve()),
         );
