@@ -13,7 +13,14 @@ export const securityHeaders = (): RequestHandler => helmet();
 export const crossOrigin = (origins: readonly string[]): RequestHandler =>
   cors({
     origin: origins.length > 0 ? [...origins] : false,
-    exposedHeaders: ["Link", "X-Next-Cursor", "Server-Timing", "X-Request-Id"],
+    exposedHeaders: [
+      "Link",
+      "X-Next-Cursor",
+      "Server-Timing",
+      "X-Request-Id",
+      "X-Write-Token",
+      "X-Read-Source",
+    ],
   });
 
 /** Per-client request budget (RATE_LIMIT_PER_MINUTE; 0 turns it off): 429 with Retry-After beyond it. */

@@ -22,6 +22,12 @@ const authorization = () => {
 };
 
 /**
+ * The X-Write-Token of this tab's latest write, sent back with every request: behind read replicas, what this
+ * person just wrote is in what they read next. Positions only grow, so the latest covers every earlier write.
+ */
+let lastWrite = "";
+
+/**
  * fetch, with the token, and a failure a person can read: unreachable, a token needed, or the problem's detail.
  * @param {string} path
  * @param {RequestInit} init
@@ -35,6 +41,7 @@ async function request(path, init, unreachable) {
       headers: {
         accept: "application/json",
         ...authorization(),
+        ...(lastWrite ? { "x-write-token": lastWrite } : {}),
         .../** @type {Record<string, string>} */ (init.headers ?? {}),
       },
     });
@@ -43,6 +50,7 @@ async function request(path, init, unreachable) {
     throw new ApiError(unreachable);
   }
   const body = await response.json().catch(() => null);
+  lastWrite = response.headers.get("x-write-token") ?? lastWrite;
   if (response.status === 401) {
     window.dispatchEvent(new CustomEvent("inbox:token-needed"));
     throw new ApiError("This server needs an access token: enter it above.");
