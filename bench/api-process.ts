@@ -5,12 +5,16 @@ import { freePort } from "../src/db/process.ts";
 /** The API server (`src/server.ts`) as a child process over `databaseUrl`, as it runs in production. */
 export type ApiProcess = { url: string; child: ChildProcess };
 
-/** `workers`: WEB_CONCURRENCY; the scenarios run on one process, the workers comparison on more. */
+/**
+ * `workers`: WEB_CONCURRENCY; the scenarios run on one process, the workers comparison on more. `extraEnv`:
+ * more configuration (the replica comparison's DATABASE_READ_URLS).
+ */
 export async function startApi(
   databaseUrl: string,
   secret: string,
   children: ChildProcess[],
   workers = 1,
+  extraEnv: Record<string, string> = {},
 ): Promise<ApiProcess> {
   const port = await freePort();
   const child = fork("src/server.ts", [], {
@@ -26,6 +30,7 @@ export async function startApi(
       LOG_LEVEL: "warn",
       // The change stream's measurement opens its streams from one address.
       EVENT_STREAMS_PER_CLIENT: "10000",
+      ...extraEnv,
     },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });

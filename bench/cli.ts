@@ -6,6 +6,7 @@ import path from "node:path";
 import { z } from "zod";
 import { parseCommandLine } from "../src/cli-options.ts";
 import { checkPassed, checkSample, describeCheck } from "../src/conversations/integrity.ts";
+import { type Database, withDatabase } from "../src/db/database.ts";
 import type { Pool } from "../src/db/pool.ts";
 import { freePort } from "../src/db/process.ts";
 import { startApi, stopChild } from "./api-process.ts";
@@ -14,6 +15,7 @@ import { type ClientRow, compareClients } from "./clients.ts";
 import { openDataset } from "./dataset.ts";
 import { measureLive } from "./live.ts";
 import { databaseTime, ingest, type LoadResult, load } from "./load.ts";
+import { compareReplicaReads, formatReplicaMarkdown } from "./replica.ts";
 import {
   type DrawnTerms,
   formatMarkdown,
@@ -24,7 +26,7 @@ import {
   workersLine,
 } from "./report.ts";
 import { describeMachine, writeResults } from "./results.ts";
-import { buildScenarios, SEARCH_GROUP } from "./scenarios.ts";
+import { buildScenarios, type Scenario, SEARCH_GROUP } from "./scenarios.ts";
 import { startScratchWrites } from "./scratch-writes.ts";
 import { drawSearchTerms } from "./terms.ts";
 
@@ -52,6 +54,9 @@ Options:
                     results: the same seed on the same data draws the same terms
   --terms-per-class N
                     search terms drawn per class (default 5; --quick: 1); each costs 3 pages × 2 runs × --duration
+  --replica         only compare reads served by a streaming replica with reads on the primary alone: makes a
+                    standby of the embedded data set beside it (its size again on disk, removed after), and
+                    writes bench/results/<date>-replica.md/.json (needs the embedded server, not DATABASE_URL)
   --content PATH    message_content.csv for seeding (default ../shared/data/message_content.csv, then
                     data/message_content.csv, else generated text)
   -h, --help        show this help
@@ -69,6 +74,7 @@ const optionsSchema = z.object({
   duration: z.coerce.number().int().min(1).max(300).optional(),
   connections: z.coerce.number().int().min(1).max(256).default(32),
   quick: z.boolean().default(false),
+  replica: z.boolean().default(false),
   scale: z.coerce.number().min(0.01).max(20).optional(),
   content: z.string().min(1).optional(),
   "terms-seed": z.coerce.number().int().min(0).max(MAX_SEED).optional(),
@@ -84,6 +90,7 @@ function parseOptions(argv: string[]): Options {
       duration: { type: "string" },
       connections: { type: "string" },
       quick: { type: "boolean" },
+      replica: { type: "boolean" },
       scale: { type: "string" },
       content: { type: "string" },
       "terms-seed": { type: "string" },
@@ -97,13 +104,17 @@ function parseOptions(argv: string[]): Options {
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   const duration = options.duration ?? (options.quick ? 3 : 10);
-  const { db, pool, size } = await openDataset(options);
+  const { db, pool, size, dataDir } = await openDataset(options);
   const children: ChildProcess[] = [];
   try {
     const secret = randomBytes(24).toString("hex");
     const { url: api, child: apiProcess } = await startApi(db.url, secret, children);
     const terms = await drawTerms(pool, options);
     const scenarios = await buildScenarios(pool, secret, terms.classes);
+    if (options.replica) {
+      const run = { api, secret, connections: options.connections, duration, children };
+      return await replicaOnly({ db, pool, dataDir, scenarios, run, quick: options.quick });
+    }
     console.log(`warming up ${scenarios.length} scenarios…`);
     for (const s of scenarios) await databaseTime(api + s.path, 3);
     // A few seconds of page 1 under load before the first measured scenario (page 1 itself): the first thousands
@@ -194,6 +205,57 @@ async function main(): Promise<number> {
     await pool.end();
     await db.close();
   }
+}
+
+/**
+ * `--replica`: the list's pages and the first page of each class's first term, through an API reading from a
+ * standby of this data set and through the one on the primary alone (bench/replica.ts).
+ */
+async function replicaOnly({
+  db,
+  pool,
+  dataDir,
+  scenarios,
+  run,
+  quick,
+}: {
+  db: Database;
+  pool: Pool;
+  dataDir: string | undefined;
+  scenarios: Scenario[];
+  run: Parameters<typeof compareReplicaReads>[2];
+  quick: boolean;
+}): Promise<number> {
+  if (!dataDir) {
+    console.error("--replica makes a standby of the embedded server: it cannot with DATABASE_URL set");
+    return 2;
+  }
+  const firstPages = new Set<string>();
+  const chosen = scenarios.filter((s) => {
+    if (s.group === "list") return ["page 1", "page 100", "cursor at depth"].includes(s.name);
+    if (!s.name.endsWith(" page 1") || firstPages.has(s.group)) return false;
+    firstPages.add(s.group);
+    return true;
+  });
+  const target = {
+    databaseUrl: db.url,
+    serverUrl: withDatabase(db.url, "postgres"),
+    dataDir,
+    database: "inbox",
+  };
+  const comparison = await compareReplicaReads(target, chosen, run);
+  const date = new Date().toISOString();
+  const machineLine = await describeMachine(pool);
+  await writeResults(
+    `${date.slice(0, 10)}-replica${quick ? "-quick" : ""}`,
+    { date, machine: machineLine, ...comparison },
+    formatReplicaMarkdown(date, machineLine, comparison),
+  );
+  const failed = comparison.rows.filter(
+    (r) => r.replica.non2xx + r.replica.errors + r.alone.non2xx + r.alone.errors > 0,
+  );
+  for (const r of failed) console.error(`FAILED: ${r.scenario} (${r.connections} conn)`);
+  return failed.length > 0 || comparison.source !== "replica-1" ? 1 : 0;
 }
 
 /** Draws the search terms (terms.ts) and prints them with the seed that draws them again. */

@@ -12,7 +12,13 @@ import { formatSummary } from "../src/seed/summary.ts";
  * small one in .data/bench-quick (for the first two, PG_DATA_DIR or DATABASE_URL say where instead). A populated
  * database is used as it is: `size` is what it holds, not what was asked.
  */
-export type Dataset = { db: Database; pool: Pool; size: { contacts: number; messages: number } };
+export type Dataset = {
+  db: Database;
+  pool: Pool;
+  size: { contacts: number; messages: number };
+  /** The embedded server's data directory; undefined with DATABASE_URL. */
+  dataDir: string | undefined;
+};
 
 export const FULL_SIZE = { contacts: 100_000, messages: 5_000_000 };
 export const QUICK_SIZE = { contacts: 2_000, messages: 40_000 };
@@ -20,10 +26,11 @@ export const QUICK_SIZE = { contacts: 2_000, messages: 40_000 };
 const contentPath = (given?: string) =>
   given ?? ["../shared/data/message_content.csv", "data/message_content.csv"].find((p) => existsSync(p));
 
-export type DatasetChoice = { quick: boolean; scale?: number; content?: string };
+/** `replica`: the embedded server feeds streaming replicas (PG_REPLICATION), for the replica comparison. */
+export type DatasetChoice = { quick: boolean; scale?: number; content?: string; replica?: boolean };
 
 /** Opens the database (embedded unless DATABASE_URL), migrates, and seeds it on first use (reused after). */
-export async function openDataset({ quick, scale = 1, content }: DatasetChoice): Promise<Dataset> {
+export async function openDataset({ quick, scale = 1, content, replica }: DatasetChoice): Promise<Dataset> {
   const wanted = quick ? QUICK_SIZE : scaled(scale);
   // --quick always uses its own directory: a small data set never lands beside, or in, a full one.
   const config = loadConfig(
@@ -32,7 +39,10 @@ export async function openDataset({ quick, scale = 1, content }: DatasetChoice):
       : { PG_DATA_DIR: scale === 1 ? ".data/pg" : `.data/pg-scale-${scale}`, ...process.env },
   );
   const logger = createLogger("warn", false);
-  const db = await openDatabase(config, logger);
+  const db = await openDatabase(
+    replica ? { ...config, db: { ...config.db, embeddedReplication: true } } : config,
+    logger,
+  );
   const pool = createPool({ url: db.url, size: 2, statementTimeoutMs: 0, logger });
   try {
     await migrate(pool, logger);
@@ -48,7 +58,7 @@ export async function openDataset({ quick, scale = 1, content }: DatasetChoice):
       (line) => console.log(line),
     );
     if (seeded.status === "seeded") for (const line of formatSummary(seeded)) console.log(line);
-    return { db, pool, size: await countRows(pool) };
+    return { db, pool, size: await countRows(pool), dataDir: db.embedded ? config.db.dataDir : undefined };
   } catch (error) {
     await pool.end();
     await db.close();

@@ -35,6 +35,8 @@ const envSchema = z.object({
   REPLICA_MAX_LAG_MS: integer(0, 3_600_000).default(2_000),
   PG_DATA_DIR: z.string().min(1).default(".data/pg"),
   PG_PORT: integer(0, 65535).default(0),
+  // The embedded server writes WAL for streaming replicas (wal_level=replica) instead of the seed's fastest.
+  PG_REPLICATION: flag.default(false),
   // Per pool (the app has two: the conversation list's and everything else's), shared out among the HTTP
   // workers. Twice the cores: more connections only queue inside PostgreSQL and slow every query. Measured on 2 cores during ingest at 32
   // connections: page-1 reads p99 8–12 ms with 4, 37–47 ms with 16, at the same ingest rate.
@@ -86,6 +88,8 @@ export type Config = Readonly<{
     replicaMaxLagMs: number;
     dataDir: string;
     embeddedPort: number;
+    /** PG_REPLICATION: the embedded server can feed streaming replicas. */
+    embeddedReplication: boolean;
     poolSize: number;
     statementTimeoutMs: number;
     connectRetries: number;
@@ -141,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       replicaMaxLagMs: e.REPLICA_MAX_LAG_MS,
       dataDir: path.resolve(e.PG_DATA_DIR),
       embeddedPort: e.PG_PORT,
+      embeddedReplication: e.PG_REPLICATION,
       poolSize: e.DB_POOL_SIZE,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
       connectRetries: e.DB_CONNECT_RETRIES,

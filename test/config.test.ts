@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ConfigError, loadConfig } from "../src/config.ts";
+import { serverSettings } from "../src/db/settings.ts";
 
 describe("configuration", () => {
   test("defaults when nothing is set", () => {
@@ -22,6 +23,34 @@ describe("configuration", () => {
       [db.url, db.directUrl],
       ["postgresql://pgbouncer:6432/inbox", "postgresql://db:5432/inbox"],
     );
+  });
+
+  test("DATABASE_READ_URLS: a comma-separated list of PostgreSQL URLs, only beside DATABASE_URL", () => {
+    const db = loadConfig({
+      DATABASE_URL: "postgresql://db:5432/inbox",
+      DATABASE_READ_URLS: " postgresql://r1:5432/inbox, postgresql://r2:5432/inbox ,",
+      REPLICA_MAX_LAG_MS: "750",
+    }).db;
+    assert.deepEqual(db.readUrls, ["postgresql://r1:5432/inbox", "postgresql://r2:5432/inbox"]);
+    assert.equal(db.replicaMaxLagMs, 750);
+    assert.equal(loadConfig({}).db.replicaMaxLagMs, 2000);
+    assert.throws(
+      () => loadConfig({ DATABASE_URL: "postgresql://db/inbox", DATABASE_READ_URLS: "http://r1/inbox" }),
+      /DATABASE_READ_URLS/,
+    );
+    assert.throws(() => loadConfig({ DATABASE_READ_URLS: "postgresql://r1/inbox" }), /without DATABASE_URL/);
+  });
+
+  test("PG_REPLICATION: the embedded server writes WAL a replica can stream", () => {
+    assert.equal(loadConfig({}).db.embeddedReplication, false);
+    assert.equal(loadConfig({ PG_REPLICATION: "true" }).db.embeddedReplication, true);
+    const machine = { memoryBytes: 2 ** 30, cores: 2 };
+    assert.deepEqual(
+      [serverSettings(machine, "service").wal_level, serverSettings(machine, "service").max_wal_senders],
+      ["minimal", "0"],
+    );
+    const replicating = serverSettings(machine, "service", { replication: true });
+    assert.deepEqual([replicating.wal_level, replicating.max_wal_senders], ["replica", "10"]);
   });
 
   test("an empty value means the default", () => {

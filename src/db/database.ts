@@ -40,7 +40,7 @@ export async function openDatabase(
   const server = await startEmbedded({
     dataDir,
     port: embeddedPort,
-    settings: serverSettings(machine, profile),
+    settings: serverSettings(machine, profile, { replication: config.db.embeddedReplication }),
     logger,
   });
   try {

@@ -10,9 +10,11 @@ export type ServerProfile = "service" | "test";
 
 const MB = 1024 * 1024;
 
+/** `replication`: PG_REPLICATION, WAL enough for streaming replicas (the seed then writes its load to WAL). */
 export function serverSettings(
   machine: { memoryBytes: number; cores: number },
   profile: ServerProfile,
+  { replication = false }: { replication?: boolean } = {},
 ): Record<string, string> {
   const memoryMb = Math.floor(machine.memoryBytes / MB);
   const cores = Math.max(1, machine.cores);
@@ -27,9 +29,9 @@ export function serverSettings(
     random_page_cost: "1.1",
     effective_io_concurrency: "64",
     timezone: "UTC",
-    // Bulk loads into tables created in the same transaction skip WAL entirely at this level.
-    wal_level: "minimal",
-    max_wal_senders: "0",
+    // Bulk loads into tables created in the same transaction skip WAL entirely at "minimal".
+    wal_level: replication ? "replica" : "minimal",
+    max_wal_senders: replication ? "10" : "0",
     max_worker_processes: String(cores + 4),
     max_parallel_workers: String(cores),
     max_parallel_maintenance_workers: String(cores),
