@@ -2,18 +2,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import pg from "pg";
 import { testServerForFile } from "../support/app.ts";
+import { lockWaiters } from "../support/database.ts";
 import { eventually } from "../support/process.ts";
 
 const file = testServerForFile();
-
-/** Backends of this test's database waiting on a lock: the searches stuck behind the test's table lock. */
-async function waitingSearches(admin: pg.Client): Promise<number> {
-  const { rows } = await admin.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM pg_stat_activity
-      WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-  );
-  return rows[0]?.n ?? 0;
-}
 
 test("a search whose client disconnects is cancelled in PostgreSQL, and the connection is reused", async () => {
   const locker = new pg.Client({ connectionString: file.db.url });
@@ -28,16 +20,13 @@ test("a search whose client disconnects is cancelled in PostgreSQL, and the conn
         (error: Error) => error.name,
       ),
     );
-    assert.ok(
-      await eventually(async () => (await waitingSearches(admin)) === 3, 5_000),
-      "searches never waited",
-    );
+    assert.ok(await eventually(async () => (await lockWaiters(admin)) === 3, 5_000), "searches never waited");
 
     for (const c of abandoned) c.abort();
     assert.deepEqual(await Promise.all(requests), ["AbortError", "AbortError", "AbortError"]);
     // Still inside the lock: only a cancel can have ended the waits (the statement timeout is 30 s here).
     assert.ok(
-      await eventually(async () => (await waitingSearches(admin)) === 0, 3_000),
+      await eventually(async () => (await lockWaiters(admin)) === 0, 3_000),
       "the abandoned searches kept waiting in PostgreSQL",
     );
 

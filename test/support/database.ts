@@ -29,3 +29,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/** Backends of the database `db` is connected to waiting on a lock (searches stuck behind a test's table lock). */
+export async function lockWaiters(db: Pick<pg.Pool, "query"> | pg.Client): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+  );
+  return rows[0]?.n ?? 0;
+}
