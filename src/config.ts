@@ -9,6 +9,14 @@ import { z } from "zod";
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+/** Comma-separated values, each trimmed; empty items dropped. */
+const commaList = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+const postgresUrl = z.url({ protocol: /^postgres(ql)?$/ });
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -17,20 +25,11 @@ const envSchema = z.object({
   PORT: integer(0, 65535).default(3000),
   // HTTP worker processes sharing the port (node:cluster); 1 serves from the one process.
   WEB_CONCURRENCY: integer(1, 256).default(os.availableParallelism()),
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_URL: postgresUrl.optional(),
   // Set when DATABASE_URL is a pooler in transaction mode (PgBouncer): session work goes here instead.
-  DATABASE_DIRECT_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_DIRECT_URL: postgresUrl.optional(),
   // Streaming replicas of DATABASE_URL, comma-separated: list, search, thread and contact reads go to them.
-  DATABASE_READ_URLS: z
-    .string()
-    .transform((v) =>
-      v
-        .split(",")
-        .map((u) => u.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.url({ protocol: /^postgres(ql)?$/ })))
-    .optional(),
+  DATABASE_READ_URLS: commaList.pipe(z.array(postgresUrl)).optional(),
   // A replica further behind the primary than this is left out of the rotation until it catches up.
   REPLICA_MAX_LAG_MS: integer(0, 3_600_000).default(2_000),
   PG_DATA_DIR: z.string().min(1).default(".data/pg"),
@@ -45,25 +44,10 @@ const envSchema = z.object({
   DB_CONNECT_RETRIES: integer(0, 100).default(8),
   DB_WARM_CACHE: flag.default(true),
   CURSOR_SECRET: z.string().min(16).optional(),
-  API_TOKEN: z
-    .string()
-    .transform((v) =>
-      v
-        .split(",")
-        .map((t) => t.trim())
-        .filter(Boolean),
-    )
+  API_TOKEN: commaList
     .refine((tokens) => tokens.every((t) => t.length >= 16), "each token must be at least 16 characters")
     .optional(),
-  CORS_ORIGINS: z
-    .string()
-    .transform((v) =>
-      v
-        .split(",")
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .optional(),
+  CORS_ORIGINS: commaList.optional(),
   RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000).default(0),
   DB_QUEUE_LIMIT: integer(0, 100_000).default(100),
   // Open GET /events streams per client IP and process; behind a proxy every client has the proxy's address.
