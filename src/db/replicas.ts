@@ -119,6 +119,9 @@ export function createReadRouter<T>(
     await Promise.all(replicas.map(probe));
   };
 
+  if (replicas.length > 0) {
+    logger.info({ replicas: replicas.map((r) => r.name), maxLagMs }, "reads go to streaming replicas");
+  }
   const ready = replicas.length > 0 ? poll() : Promise.resolve();
   const timer = replicas.length > 0 ? setInterval(poll, POLL_MS) : undefined;
   timer?.unref();
