@@ -87,7 +87,7 @@ const WRITE_HEADERS = {
   "X-Write-Token": {
     description:
       "With DATABASE_READ_URLS: opaque, names this write's commit position; send it back as X-Write-Token " +
-      "on reads that must see it",
+      "on reads that must see it. Absent when the primary could not say its position just after the commit.",
     schema: { type: "string" as const },
   },
 };

@@ -8,9 +8,15 @@ import type { ReadRouter } from "../db/replicas.ts";
  * header means anything and none is sent.
  */
 
-/** After the write committed: the token to send back with reads that must see it. */
+/**
+ * After the write committed: the token to send back with reads that must see it. If the primary cannot say its
+ * position now, the write is still answered as done (it is), without a token: failing it would invite a retry
+ * that writes twice.
+ */
 export async function sendWriteToken(res: Response, reads: ReadRouter<unknown>): Promise<void> {
-  if (reads.enabled) res.setHeader("X-Write-Token", writeToken(await reads.position()));
+  if (!reads.enabled) return;
+  const position = await reads.position().catch(() => undefined);
+  if (position !== undefined) res.setHeader("X-Write-Token", writeToken(position));
 }
 
 /** Runs `read` where the client's write (if it names one) is visible; says which server answered. */
