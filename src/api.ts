@@ -13,7 +13,14 @@ export function serveApi(
   { pool, services, latestMigration }: { pool: Pool; services: Services; latestMigration: number },
 ): Promise<Server> {
   const security = { ...config.security, loopbackOnly: isLoopback(config.http.host) };
-  const app = createApp({ pool, logger, latestMigration, services, security });
+  const app = createApp({
+    pool,
+    logger,
+    latestMigration,
+    services,
+    security,
+    slowRequestMs: config.http.slowRequestMs,
+  });
   return listen(app, config.http.host, config.http.port);
 }
 

@@ -25,6 +25,8 @@ const envSchema = z.object({
   PORT: integer(0, 65535).default(3000),
   // HTTP worker processes sharing the port (node:cluster); 1 serves from the one process.
   WEB_CONCURRENCY: integer(1, 256).default(os.availableParallelism()),
+  // Log each request slower than this, with its database, garbage-collection and other time; 0: off.
+  SLOW_REQUEST_MS: z.coerce.number().min(0).max(600_000).default(0),
   DATABASE_URL: postgresUrl.optional(),
   // Set when DATABASE_URL is a pooler in transaction mode (PgBouncer): session work goes here instead.
   DATABASE_DIRECT_URL: postgresUrl.optional(),
@@ -62,7 +64,7 @@ const envSchema = z.object({
 export type Config = Readonly<{
   env: "development" | "production" | "test";
   logLevel: string;
-  http: Readonly<{ host: string; port: number; workers: number }>;
+  http: Readonly<{ host: string; port: number; workers: number; slowRequestMs: number }>;
   db: Readonly<{
     url: string | undefined;
     /** A direct connection when `url` is a transaction pooler: migrations, the seed, background work. */
@@ -121,7 +123,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
-    http: Object.freeze({ host: e.HOST, port: e.PORT, workers: e.WEB_CONCURRENCY }),
+    http: Object.freeze({
+      host: e.HOST,
+      port: e.PORT,
+      workers: e.WEB_CONCURRENCY,
+      slowRequestMs: e.SLOW_REQUEST_MS,
+    }),
     db: Object.freeze({
       url: e.DATABASE_URL,
       directUrl: e.DATABASE_DIRECT_URL,

@@ -16,6 +16,7 @@ import { jsonBodies } from "./json-body.ts";
 import { documentedRoutes, openApiRoutes } from "./openapi.ts";
 import { rejectQueryNotUtf8 } from "./query-utf8.ts";
 import { crossOrigin, rateLimitPerClient, requireToken, securityHeaders, shedWhenBusy } from "./security.ts";
+import { slowRequestLog } from "./slow-requests.ts";
 
 const WEB_DIR = fileURLToPath(new URL("../web/", import.meta.url));
 
@@ -28,6 +29,8 @@ export type AppDeps = {
   latestMigration: number;
   services: Services;
   security: Config["security"] & { loopbackOnly: boolean };
+  /** SLOW_REQUEST_MS; 0 or unset: off. */
+  slowRequestMs?: number;
 };
 
 /** The Express application, with no process concerns (ports, signals): what tests import. */
@@ -37,6 +40,7 @@ export function createApp(deps: AppDeps): Express {
   app.set("etag", false);
   app.set("query parser", "simple");
   app.use(requestId);
+  if (deps.slowRequestMs) app.use(slowRequestLog(deps.slowRequestMs, deps.logger));
   app.use(rejectQueryNotUtf8);
   // Not even built when its lines would be dropped: at 32 connections on page 1 it cost ~8% of the API's CPU.
   if (deps.logger.isLevelEnabled("info")) app.use(requestLogger(deps.logger));
