@@ -5,8 +5,9 @@ import type { Logger } from "../logger.ts";
 /**
  * SLOW_REQUEST_MS: one warn line per request slower than the threshold, with where its time went, so that a
  * tail (p99) can be explained with evidence rather than guessed: the database's time (the route's
- * Server-Timing), V8's garbage collections that overlapped the request, and the rest (Node, the socket, waiting
- * for the event loop or a pooled connection).
+ * Server-Timing: from sending the statement to its result, so the socket and the scheduler are in it too), V8's
+ * garbage collections that overlapped the request (a pause while the statement runs is inside dbMs as well), and
+ * the time outside the statement (Node, the socket, waiting for the event loop or a pooled connection).
  */
 
 /** The collections of the last few seconds: enough to cover any request the threshold would catch. */
@@ -42,7 +43,7 @@ export function slowRequestLog(thresholdMs: number, logger: Logger): RequestHand
           dbMs: dbMs === undefined ? null : round(dbMs),
           gcMs: round(gcMs),
           gcCount: overlapping.length,
-          otherMs: round(ms - gcMs - (dbMs ?? 0)),
+          outsideDbMs: round(ms - (dbMs ?? 0)),
         },
         "slow request",
       );
