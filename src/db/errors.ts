@@ -26,6 +26,16 @@ export function isConnectionFailure(error: unknown): boolean {
   return CONNECTION_FAILURES.some((pattern) => pattern.test(error.message));
 }
 
+/**
+ * Socket errors from the driver: TCP refused/reset/timed out, or the Unix socket gone (EPIPE writing to a dead
+ * server, ENOENT connecting while its socket file is absent).
+ */
+export function isUnreachable(error: unknown): boolean {
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(code ?? "")) return true;
+  return code === "ENOENT" && syscall === "connect";
+}
+
 /** The SQLSTATE of an error PostgreSQL reported, or undefined for any other error (a socket's EPIPE is not one). */
 export function sqlstate(error: unknown): string | undefined {
   return error instanceof pg.DatabaseError ? error.code : undefined;

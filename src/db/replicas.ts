@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.ts";
-import { isConnectionFailure, sqlstate } from "./errors.ts";
+import { isConnectionFailure, isUnreachable, sqlstate } from "./errors.ts";
 import { parseLsn } from "./lsn.ts";
 import { createPool, type Pool, type PoolOptions } from "./pool.ts";
 
@@ -176,9 +176,10 @@ export function lagOf(
 function isReplicaFailure(error: unknown): boolean {
   const code = sqlstate(error);
   if (code) return code === "40001" || code.startsWith("57P") || code.startsWith("08");
-  const errno = (error as NodeJS.ErrnoException).code;
+  // A replica's host name that no longer resolves (ENOTFOUND) is that replica gone, too.
   return (
     isConnectionFailure(error) ||
-    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND"].includes(errno ?? "")
+    isUnreachable(error) ||
+    (error as NodeJS.ErrnoException).code === "ENOTFOUND"
   );
 }

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type pg from "pg";
 import { ZodError, type z } from "zod";
-import { isConnectionFailure, sqlstate } from "../db/errors.ts";
+import { isConnectionFailure, isUnreachable, sqlstate } from "../db/errors.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { badRequest, conflict, HttpError, notFound, problemBody, unavailable } from "./errors.ts";
@@ -124,15 +124,6 @@ function fromBodyParser(error: { type?: string; status?: unknown; statusCode?: u
   return new HttpError(status, code, message);
 }
 
-/**
- * Socket errors from the driver: TCP refused/reset/timed out, or the Unix socket gone (EPIPE writing to a dead
- * server, ENOENT connecting while its socket file is absent).
- */
-function isUnreachable(error: NodeJS.ErrnoException): boolean {
-  if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(error.code ?? "")) return true;
-  return error.code === "ENOENT" && error.syscall === "connect";
-}
-
 type FieldError = { field: string; message: string };
 
 /** An unknown key is named itself (strictFields); any other issue by its path, the body's when it has none. */
@@ -181,7 +172,7 @@ function toHttpError(error: unknown): HttpError {
   const code = sqlstate(error);
   const mapped = code ? fromSqlstate(error as pg.DatabaseError, code) : undefined;
   if (mapped) return mapped;
-  if (isUnreachable(e as NodeJS.ErrnoException)) return unavailable("the database is unreachable");
+  if (isUnreachable(error)) return unavailable("the database is unreachable");
   if (isConnectionFailure(error)) return unavailable("the connection to the database was lost; retry");
   return new HttpError(500, "internal", "internal error");
 }

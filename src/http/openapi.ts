@@ -317,6 +317,10 @@ const HEALTH: RouteConfig[] = [
   },
 ];
 
+/** A path template ("/contacts/{id}") as Express matches the path: any case, an optional trailing slash. */
+export const pathPattern = (template: string) =>
+  new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}/?$`, "i");
+
 /** Each documented path as Express matches it (any case, an optional trailing slash), with its methods. */
 export function documentedRoutes(): Array<{ pattern: RegExp; methods: string[] }> {
   const byPath = new Map<string, string[]>();
@@ -324,7 +328,7 @@ export function documentedRoutes(): Array<{ pattern: RegExp; methods: string[] }
     byPath.set(path, [...(byPath.get(path) ?? []), method.toUpperCase()]);
   }
   return [...byPath].map(([path, methods]) => ({
-    pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, "[^/]+")}/?$`, "i"),
+    pattern: pathPattern(path),
     methods: methods.includes("GET") ? [...methods, "HEAD"] : methods,
   }));
 }

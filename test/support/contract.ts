@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { openApiDocument } from "../../src/http/openapi.ts";
+import { openApiDocument, pathPattern } from "../../src/http/openapi.ts";
 
 /**
  * Every response the API tests receive is checked against the OpenAPI document the server serves: the status
@@ -21,7 +21,7 @@ ajv.addSchema({ ...document, $id: "inbox" });
 
 const OPERATIONS = Object.entries(document.paths).map(([template, methods]) => ({
   template,
-  pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}/?$`, "i"),
+  pattern: pathPattern(template),
   methods,
 }));
 
