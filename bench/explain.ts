@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { parseCommandLine } from "../src/cli-options.ts";
 import { loadConfig } from "../src/config.ts";
-import { INDEX_KEY_SLOTS } from "../src/conversations/index-keys.ts";
+import { indexKeyValues } from "../src/conversations/index-keys.ts";
 import { indexKeysFor, type Strategy } from "../src/conversations/planner.ts";
 import { BY_TERM_TEXT, START, STATEMENTS } from "../src/conversations/queries.ts";
 import { createSampleKeeper, type SearchSample } from "../src/conversations/search-sample.ts";
@@ -88,13 +88,12 @@ function searchCase(
   if (plan === "filter" || plan === "postings" || plan === "characters") {
     return [{ title: label, sql: BY_TERM_TEXT[plan], values: [...values, term.text] }];
   }
-  const keys = sample ? indexKeysFor(term, sample).patterns : [term.pattern];
-  const slots = Array.from({ length: INDEX_KEY_SLOTS }, (_, i) => keys[i] ?? keys[0]);
+  const keys = sample ? indexKeysFor(term, sample) : { patterns: [term.pattern], pairs: [] };
   return [
     {
-      title: `${label}, keys ${keys.join(" ")}`,
+      title: `${label}, keys ${[...keys.patterns, ...keys.pairs.map((p) => `"${p}"`)].join(" ")}`,
       sql: STATEMENTS.searchIndex,
-      values: [...values, term.text, ...slots],
+      values: [...values, term.text, ...indexKeyValues(keys)],
     },
   ];
 }

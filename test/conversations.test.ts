@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { termTrigrams } from "../src/conversations/index-keys.ts";
+import { termPairs, termTrigrams } from "../src/conversations/index-keys.ts";
 import type { Strategy } from "../src/conversations/planner.ts";
 import { UNBOUNDED } from "../src/conversations/planner.ts";
 import { parseSearchTerm } from "../src/conversations/search-term.ts";
@@ -142,6 +142,12 @@ describe("GET /conversations with searchValue", () => {
       const start = random.int(Math.max(1, m.content.length - 6));
       terms.push(m.content.slice(start, start + 1 + random.int(8)));
     }
+    // Longer slices hold spaces: phrases the word pairs key.
+    for (let i = 0; i < 4; i++) {
+      const m = oracle.messages[random.int(oracle.messages.length)]!;
+      const start = random.int(Math.max(1, m.content.length - 10));
+      terms.push(m.content.slice(start, start + 8 + random.int(14)));
+    }
     const c = oracle.contacts[random.int(oracle.contacts.length)]!;
     terms.push(c.name.slice(1, 5), c.phone_number.replace(/\D/g, "").slice(2, 6));
     return terms;
@@ -164,6 +170,8 @@ describe("GET /conversations with searchValue", () => {
     "th",
     "the",
     "  same time  ",
+    "Same TIME",
+    "ame tim",
     "555 1234",
     "5551234",
     "+1 (555) 123-4",
@@ -198,10 +206,13 @@ describe("GET /conversations with searchValue", () => {
       const expected = oracle.expected(text);
       // The signature's posting lists answer what it records exactly: one or two letters or digits; the
       // character posting lists, a term holding a character above ASCII.
-      // The index plan with one trigram as its only key leaves rows without the term: strpos must drop them.
+      // The index plan with one trigram or one word pair as its only key leaves rows without the term: strpos
+      // must drop them.
       const oneTrigram = termTrigrams(term.folded).slice(-1);
+      const onePair = termPairs(term.text).slice(-1);
       const extra: Strategy[] = [
-        ...oneTrigram.map((t) => ({ kind: "index", keys: [`%${t}%`] }) as const),
+        ...oneTrigram.map((t): Strategy => ({ kind: "index", keys: { patterns: [`%${t}%`], pairs: [] } })),
+        ...onePair.map((p): Strategy => ({ kind: "index", keys: { patterns: [], pairs: [p] } })),
         ...(term.inSignature ? [{ kind: "postings" } as const] : []),
         ...(term.hasPostedCharacter ? [{ kind: "characters" } as const] : []),
       ];

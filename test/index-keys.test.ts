@@ -1,9 +1,17 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
-import { chooseIndexKeys, termTrigrams } from "../src/conversations/index-keys.ts";
+import { after, before, test } from "node:test";
+import { chooseIndexKeys, termPairs, termTrigrams } from "../src/conversations/index-keys.ts";
 import type { SearchSample } from "../src/conversations/search-sample.ts";
 import { parseSearchTerm } from "../src/conversations/search-term.ts";
 import { countTrigrams } from "../src/conversations/trigram-counts.ts";
+import { createRandom } from "../src/seed/random.ts";
+import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+
+let db: TestDatabase;
+before(async () => {
+  db = await createTestDatabase();
+});
+after(() => db.drop());
 
 /** One conversation per message; `lines` repeated to 10,000 messages, standing for 50M. */
 async function sampleOf(lines: string[]): Promise<SearchSample> {
@@ -66,4 +74,62 @@ test("keys from two words whose lists are short, never the common trigram", asyn
   );
   // Two lists of 15M entries and the 0.5M rows holding both words; a third list would cut no row.
   assert.ok(costMs > 500 && costMs < 4_000, String(costMs));
+});
+
+test("a term's word pairs join three characters each side of a single space, printable ASCII only", () => {
+  assert.deepEqual(termPairs("Like THEY have"), ["ike the", "hey hav"]);
+  assert.deepEqual(termPairs("i could have"), ["uld hav"]);
+  assert.deepEqual(termPairs("a  cat, the dogs"), ["at, the", "the dog"]);
+  assert.deepEqual(termPairs("café noir"), []);
+  assert.deepEqual(termPairs("the\tend isn't"), ["end isn"], "only a space separates words");
+  assert.deepEqual(termPairs("word"), []);
+});
+
+test("a phrase of common words is keyed by its rare word pair, not its common trigrams", async () => {
+  // "like" and "have" are everywhere, but only one line in a hundred holds "like they have".
+  const phrases = [
+    "i like they have it",
+    ...Array.from({ length: 99 }, (_, i) => (i % 2 ? "they like to have fun" : "have they got what i like")),
+  ];
+  const keys = chooseIndexKeys(term("like they have"), await sampleOf(phrases));
+  assert.deepEqual(keys.patterns, [], keys.patterns.join());
+  assert.ok(
+    keys.pairs.length > 0 && keys.pairs.every((p) => ["ike the", "hey hav"].includes(p)),
+    keys.pairs.join(),
+  );
+});
+
+test("the word pairs of a term are among those of every text that holds it, as the database keys them", async () => {
+  // Seeded random texts over a small alphabet with spaces, punctuation, a tab and letters above ASCII (so words
+  // of every length meet); terms are random slices of them (so they occur) and random words (so some do not).
+  const random = createRandom(21);
+  const letters = [..."aaaBBB111,,é\tİ"];
+  const word = () =>
+    Array.from({ length: 2 + random.int(6) }, () => letters[random.int(letters.length)]).join("");
+  const words = (count: number) =>
+    Array.from({ length: count }, word).reduce((text, w) => text + (random.int(5) ? " " : "  ") + w);
+  const texts = Array.from({ length: 4000 }, () => words(2 + random.int(8)));
+  const terms = texts.map((text, i) => {
+    if (i % 4 === 0) return words(2 + random.int(2));
+    const start = random.int(text.length);
+    return text.slice(start, start + 7 + random.int(12));
+  });
+  const { rows } = await db.pool.query<{ term: string; text: string; holds: boolean; keyed: boolean }>(
+    `SELECT term, text, strpos(lower(text), lower(term)) > 0 AS holds,
+            word_pair_keys(lower(text)) @> word_pair_hashes(pairs) AS keyed
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS s(term, text, pairs_json),
+            LATERAL (SELECT array(SELECT json_array_elements_text(pairs_json::json)) AS pairs) p`,
+    [terms, texts, terms.map((t) => JSON.stringify(termPairs(t)))],
+  );
+  assert.equal(rows.length, 4000);
+  for (const r of rows) {
+    if (r.holds)
+      assert.ok(r.keyed, `${JSON.stringify(r.term)} in ${JSON.stringify(r.text)} but its pairs are not`);
+  }
+  const withPairs = rows.filter((r) => termPairs(r.term).length > 0);
+  assert.ok(withPairs.filter((r) => r.holds).length > 100, "many terms with pairs occur");
+  assert.ok(
+    withPairs.some((r) => !r.keyed),
+    "the pairs reject some texts",
+  );
 });

@@ -15,8 +15,8 @@ import { bloomHolds, trigramBloomBits } from "./summary-codes.ts";
  */
 export type Strategy =
   | { kind: "walk"; budget: number }
-  /** `keys`: LIKE patterns for the trigram index, when not the planner's own (tests force them). */
-  | { kind: "index"; keys?: readonly string[] }
+  /** `keys`: trigram patterns and word pairs, when not the planner's own (tests force them). */
+  | { kind: "index"; keys?: Pick<IndexKeys, "patterns" | "pairs"> }
   | { kind: "postings" }
   | { kind: "characters" }
   | { kind: "filter" };

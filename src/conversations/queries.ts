@@ -4,7 +4,7 @@ import { createSharedReads } from "../db/shared-reads.ts";
 import { readSqlFile } from "../db/sql-file.ts";
 import { isoMicros } from "../db/timestamps.ts";
 import type { Position } from "./cursor.ts";
-import { INDEX_KEY_SLOTS } from "./index-keys.ts";
+import { indexKeyValues } from "./index-keys.ts";
 import { chooseStrategy, indexKeysFor, type Strategy, UNBOUNDED } from "./planner.ts";
 import type { SampleKeeper } from "./search-sample.ts";
 import type { SearchTerm } from "./search-term.ts";
@@ -94,11 +94,10 @@ export function createConversationQueries(
     plan,
   });
 
-  /** search-index.sql's $8–$10: the planner's keys (or a test's), the first repeated into unused slots. */
-  const indexKeySlots = (strategy: Strategy, term: SearchTerm): string[] => {
+  /** search-index.sql's keys: the planner's, or a test's. */
+  const indexKeySlots = (strategy: Strategy, term: SearchTerm): unknown[] => {
     const chosen = strategy.kind === "index" ? strategy.keys : undefined;
-    const keys = chosen ?? indexKeysFor(term, sample.current()).patterns;
-    return Array.from({ length: INDEX_KEY_SLOTS }, (_, i) => keys[i] ?? (keys[0] as string));
+    return indexKeyValues(chosen ?? indexKeysFor(term, sample.current()));
   };
 
   return {
